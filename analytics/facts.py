@@ -1,0 +1,158 @@
+"""Fact tables, built once per data_version from the four raw tables.
+
+- `posts`: one row per post with its dimensions, attributed revenue/orders/gross profit and spend.
+- `daily`: one row per post and day (orders by order day, spend and reach on the publication day),
+  carrying the dimensions the filters use, so any filtered aggregate is one pass over it.
+
+Grain rules (DESIGN.md): revenue is summed at tracking grain with the attribution model's credit,
+so an order counts once; spend comes from `analytics.spend`; nothing is merged from influencer
+totals onto post rows.
+"""
+from __future__ import annotations
+
+from dataclasses import dataclass
+
+import numpy as np
+import pandas as pd
+
+from analytics.attribution import DEFAULT_MODEL, order_credit
+from analytics.schema import TIER_THRESHOLDS, tier_from_followers
+from analytics.spend import spend_by_post
+
+UNSPECIFIED = "Unspecified"
+DIMENSIONS = ("brand", "platform", "tier", "category")
+SUMS = ("revenue", "orders", "gross_profit", "spend", "reach", "engagements", "posts")
+
+
+@dataclass(frozen=True)
+class Facts:
+    posts: pd.DataFrame
+    daily: pd.DataFrame
+    influencers: pd.DataFrame  # influencer_id, name, platform, tier, follower_count
+    unallocated_spend: float  # payouts no post could carry (influencer without posts)
+    unmatched_revenue: float  # tracking revenue with no post of its influencer to carry it
+
+
+def _text(series: pd.Series) -> pd.Series:
+    return series.astype(object).where(series.notna(), None).fillna(UNSPECIFIED).astype(str).str.strip()
+
+
+def influencer_dimension(influencers: pd.DataFrame, thresholds=TIER_THRESHOLDS) -> pd.DataFrame:
+    """Influencers with a tier for everyone: the stored tier, else derived from followers."""
+    frame = influencers[["influencer_id", "name", "platform", "follower_count"]].copy()
+    derived = pd.Series(tier_from_followers(influencers["follower_count"].fillna(0), thresholds),
+                        index=influencers.index)
+    stored = influencers["tier"] if "tier" in influencers else pd.Series(None, index=influencers.index)
+    frame["tier"] = stored.where(stored.notna(), derived)
+    frame["name"] = frame["name"].where(frame["name"].notna(), frame["influencer_id"])
+    return frame.reset_index(drop=True)
+
+
+def post_dimension(posts: pd.DataFrame, influencers: pd.DataFrame) -> pd.DataFrame:
+    """Posts with the dimensions filters and groupings use, missing text as "Unspecified"."""
+    frame = posts.merge(influencers[["influencer_id", "tier", "platform"]].rename(
+        columns={"platform": "influencer_platform"}), on="influencer_id", how="left")
+    platform = frame["platform"].where(frame["platform"].notna(), frame["influencer_platform"])
+    out = pd.DataFrame({
+        "post_id": frame["post_id"].astype(str),
+        "influencer_id": frame["influencer_id"].astype(str),
+        "date": pd.to_datetime(frame["date"]).dt.normalize(),
+        "brand": _text(frame.get("brand", pd.Series(None, index=frame.index))),
+        "product": _text(frame.get("product", pd.Series(None, index=frame.index))),
+        "category": _text(frame.get("product_category", pd.Series(None, index=frame.index))),
+        "platform": _text(platform),
+        "tier": _text(frame["tier"]),
+        "campaign_type": frame.get("campaign_type", pd.Series("test", index=frame.index)).fillna("test"),
+        "price": pd.to_numeric(frame.get("product_price"), errors="coerce"),
+        "margin": pd.to_numeric(frame.get("product_margin"), errors="coerce"),
+        "reach": pd.to_numeric(frame["reach"], errors="coerce").fillna(0.0),
+        "engagements": sum(pd.to_numeric(frame[c], errors="coerce").fillna(0.0)
+                           for c in ("likes", "comments", "shares") if c in frame),
+    })
+    return out
+
+
+def match_posts(tracking: pd.DataFrame, posts: pd.DataFrame) -> pd.Series:
+    """The post each tracking row belongs to.
+
+    Rows with a known post_id keep it. Rows without one (the original assignment's files) go to
+    the influencer's latest post on or before the order date, else their earliest post; rows of an
+    influencer with no post get None.
+    """
+    post_id = tracking["post_id"] if "post_id" in tracking else pd.Series(None, index=tracking.index)
+    known = post_id.notna() & post_id.isin(posts["post_id"])
+    result = post_id.where(known, None).astype(object)
+    todo = tracking.loc[~known, ["influencer_id", "date"]].copy()
+    if todo.empty:
+        return result
+    todo["order_day"] = pd.to_datetime(todo["date"]).dt.normalize()
+    todo["row"] = todo.index
+    candidates = posts[["post_id", "influencer_id", "date"]].sort_values("date")
+    before = pd.merge_asof(todo.sort_values("order_day"), candidates, left_on="order_day", right_on="date",
+                           by="influencer_id", direction="backward", suffixes=("", "_post"))
+    after = pd.merge_asof(todo.sort_values("order_day"), candidates, left_on="order_day", right_on="date",
+                          by="influencer_id", direction="forward", suffixes=("", "_post"))
+    chosen = before.set_index("row")["post_id"].combine_first(after.set_index("row")["post_id"])
+    result.loc[chosen.index] = chosen.to_numpy()
+    return result
+
+
+def build_facts(tables: dict[str, pd.DataFrame], model: str = DEFAULT_MODEL,
+                tier_thresholds=TIER_THRESHOLDS) -> Facts:
+    """Post-grain and post×day fact tables from the four raw tables."""
+    influencers = influencer_dimension(tables["influencers"], tier_thresholds)
+    posts = post_dimension(tables["posts"], influencers)
+    tracking = tables["tracking_data"]
+
+    post_of_row = match_posts(tracking, posts)
+    post_index = pd.Series(np.arange(len(posts)), index=posts["post_id"])
+    code = post_of_row.map(post_index)
+    matched = code.notna().to_numpy()
+    code = code[matched].astype(np.int64).to_numpy()
+    rows = tracking.loc[matched]
+
+    touch_time = pd.Series(posts["date"].to_numpy()[code], index=rows.index)
+    credit = order_credit(rows, touch_time, model).to_numpy()
+    raw_revenue = pd.to_numeric(rows["revenue"], errors="coerce").fillna(0.0).to_numpy()
+    revenue = raw_revenue * credit
+    orders = pd.to_numeric(rows["orders"], errors="coerce").fillna(0.0).to_numpy() * credit
+    margin = np.nan_to_num(posts["margin"].to_numpy()[code])
+    profit = (pd.to_numeric(rows["profit"], errors="coerce").to_numpy() if "profit" in rows
+              else np.full(len(rows), np.nan))
+    # Gross profit: the order's profit when tracked, else revenue × the product's margin (0 if unknown).
+    gross = np.where(np.isnan(profit), raw_revenue * margin, profit) * credit
+    unmatched_revenue = float(pd.to_numeric(tracking.loc[~matched, "revenue"], errors="coerce").fillna(0).sum())
+
+    order_rows = pd.DataFrame({
+        "post": code, "day": pd.to_datetime(rows["date"]).dt.normalize().to_numpy(),
+        "revenue": revenue, "orders": orders, "gross_profit": gross,
+    })[credit > 0]
+    orders_by_post = pd.Series(np.bincount(order_rows["post"], weights=order_rows["orders"], minlength=len(posts)),
+                               index=posts["post_id"])
+
+    allocation = spend_by_post(posts, tables["payouts"], orders_by_post)
+    posts["spend"] = allocation.by_post.to_numpy()
+    for column in ("revenue", "orders", "gross_profit"):
+        posts[column] = np.bincount(order_rows["post"], weights=order_rows[column], minlength=len(posts))
+    posts["posts"] = 1.0
+
+    post_rows = pd.DataFrame({
+        "post": np.arange(len(posts)), "day": posts["date"].to_numpy(), "spend": posts["spend"].to_numpy(),
+        "reach": posts["reach"].to_numpy(), "engagements": posts["engagements"].to_numpy(), "posts": 1.0,
+    })
+    daily = (pd.concat([order_rows, post_rows], ignore_index=True).fillna(0.0)
+             .groupby(["post", "day"], sort=True, as_index=False).sum())
+    daily = _attach_dimensions(daily, posts)
+    posts = posts.merge(influencers[["influencer_id", "name"]], on="influencer_id", how="left")
+    return Facts(posts=posts, daily=daily, influencers=influencers,
+                 unallocated_spend=allocation.unallocated_total, unmatched_revenue=unmatched_revenue)
+
+
+def _attach_dimensions(daily: pd.DataFrame, posts: pd.DataFrame) -> pd.DataFrame:
+    """Copy the filterable dimensions of each row's post (categoricals keep it compact and fast)."""
+    code = daily["post"].to_numpy()
+    for column in (*DIMENSIONS, "influencer_id", "campaign_type"):
+        categorical = pd.Categorical(posts[column])
+        daily[column] = pd.Categorical.from_codes(categorical.codes[code], categorical.categories)
+    daily["price"] = posts["price"].to_numpy()[code]
+    return daily

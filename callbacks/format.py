@@ -1,0 +1,72 @@
+"""How numbers read on screen: rupees in lakh/crore, ratios as 3.2x, changes as +12.3%."""
+from __future__ import annotations
+
+import math
+from datetime import date
+
+DASH = "—"
+
+
+def _missing(value) -> bool:
+    return value is None or (isinstance(value, float) and not math.isfinite(value))
+
+
+def indian_grouping(number: int) -> str:
+    """12,34,567 style grouping.
+
+    >>> indian_grouping(1234567)
+    '12,34,567'
+    """
+    sign, text = ("-" if number < 0 else ""), str(abs(int(number)))
+    if len(text) <= 3:
+        return sign + text
+    head, tail = text[:-3], text[-3:]
+    groups = []
+    while len(head) > 2:
+        groups.insert(0, head[-2:])
+        head = head[:-2]
+    if head:
+        groups.insert(0, head)
+    return sign + ",".join(groups) + "," + tail
+
+
+def money(value) -> str:
+    """Rupees: ₹45,120 below a lakh, then ₹12.35 L, then ₹1.23 Cr.
+
+    >>> money(45120.4), money(1234567), money(123456789)
+    ('₹45,120', '₹12.35 L', '₹12.35 Cr')
+    """
+    if _missing(value):
+        return DASH
+    sign = "-" if value < 0 else ""
+    amount = abs(value)
+    if amount >= 1e7:
+        return f"{sign}₹{amount / 1e7:,.2f} Cr"
+    if amount >= 1e5:
+        return f"{sign}₹{amount / 1e5:.2f} L"
+    return f"{sign}₹{indian_grouping(round(amount))}"
+
+
+def ratio(value) -> str:
+    """ROAS-style multiple: 3.24x."""
+    return DASH if _missing(value) else f"{value:.2f}x"
+
+
+def count(value) -> str:
+    return DASH if _missing(value) else indian_grouping(round(value))
+
+
+def percent(value, signed: bool = False) -> str:
+    if _missing(value):
+        return DASH
+    return f"{value * 100:+.1f}%" if signed else f"{value * 100:.1f}%"
+
+
+def day(iso: str) -> str:
+    return date.fromisoformat(iso).strftime("%-d %b %Y")
+
+
+def period(days: tuple[str, str] | None) -> str:
+    if not days:
+        return ""
+    return f"{day(days[0])} – {day(days[1])}"

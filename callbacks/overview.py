@@ -1,0 +1,113 @@
+"""Campaign Overview: filter store → KPI cards, breakdown charts, trend, top influencers."""
+from __future__ import annotations
+
+import dash_bootstrap_components as dbc
+import numpy as np
+from dash import Input, Output
+
+from analytics.overview import KpiDelta, Overview
+from callbacks import figures
+from callbacks import format as fmt
+from dashboard import ids
+from layouts.components import kpi_card
+
+# (KPI key, card title, value formatter, True when higher is better)
+KPI_CARDS = (
+    ("revenue", "Revenue", fmt.money, True),
+    ("spend", "Spend", fmt.money, None),
+    ("roas", "ROAS", fmt.ratio, True),
+    ("orders", "Orders", fmt.count, True),
+    ("aov", "AOV", fmt.money, True),
+    ("profit", "Profit", fmt.money, True),
+)
+KPI_HINTS = {
+    "revenue": "Attributed revenue (last touch), each order counted once",
+    "spend": "Influencer payouts allocated to the filtered posts",
+    "roas": "Revenue ÷ spend over the whole selection",
+    "orders": "Attributed orders",
+    "aov": "Revenue ÷ orders",
+    "profit": "Gross profit on attributed revenue minus influencer spend; ROI = profit ÷ spend",
+}
+GRID_FIELDS = ("influencer_id", "name", "platform", "tier", "follower_count", "revenue", "spend", "roas",
+               "orders", "aov", "profit")
+
+
+def _tone(change: float | None, higher_is_better: bool | None) -> str:
+    if change is None or higher_is_better is None or change == 0:
+        return "text-muted"
+    return "text-success" if (change > 0) == higher_is_better else "text-danger"
+
+
+def delta_lines(key: str, delta: KpiDelta, higher_is_better: bool | None, previous_label: str) -> list:
+    """The small lines under a KPI: change vs previous period, and vs target when one is set."""
+    if delta.change is not None:
+        arrow = "▲" if delta.change > 0 else "▼" if delta.change < 0 else "■"
+        lines = [(f"{arrow} {fmt.percent(delta.change, signed=True)} vs {previous_label}",
+                  _tone(delta.change, higher_is_better))]
+    else:
+        lines = [(f"No data in {previous_label}" if delta.previous is None else f"— vs {previous_label}",
+                  "text-muted")]
+    if delta.target is not None:
+        shown = fmt.ratio(delta.target) if key == "roas" else fmt.money(delta.target) if key in (
+            "revenue", "spend", "aov", "profit") else fmt.count(delta.target)
+        if delta.vs_target is None:
+            lines.append((f"Target {shown}", "text-muted"))
+        else:
+            word = "above" if delta.vs_target >= 0 else "below"
+            lines.append((f"{fmt.percent(abs(delta.vs_target))} {word} target {shown}",
+                          _tone(delta.vs_target, higher_is_better if higher_is_better is not None else False)))
+    return lines
+
+
+def kpi_cards(overview: Overview) -> dbc.Row:
+    label = "previous period"
+    if overview.previous_period:
+        label = f"prev. {fmt.period(overview.previous_period)}"
+    cards = []
+    for key, title, formatter, better in KPI_CARDS:
+        delta = overview.kpis[key]
+        lines = delta_lines(key, delta, better, label)
+        if key == "profit":
+            lines.append((f"ROI {fmt.percent(overview.kpis['roi'].value)}", "text-muted"))
+        cards.append(dbc.Col(kpi_card(title, formatter(delta.value), ids.kpi(key), lines, KPI_HINTS[key]),
+                             xs=6, md=4, xl=2, class_name="mb-3"))
+    return dbc.Row(cards, class_name="g-3")
+
+
+def grid_rows(overview: Overview) -> list[dict]:
+    table = overview.top_influencers.reindex(columns=list(GRID_FIELDS))
+    table = table.astype(object).where(table.notna(), None)
+    for column in ("revenue", "spend", "aov", "profit"):
+        table[column] = [None if v is None else round(float(v), 2) for v in table[column]]
+    table["roas"] = [None if v is None or not np.isfinite(v) else round(float(v), 3) for v in table["roas"]]
+    table["orders"] = [None if v is None else round(float(v), 2) for v in table["orders"]]
+    return table.to_dict("records")
+
+
+def period_text(overview: Overview) -> str:
+    text = fmt.period(overview.period)
+    scope = f"{fmt.count(overview.influencers)} influencers · {fmt.count(overview.posts)} posts"
+    return f"{text} · {scope} · revenue by last-touch attribution" if text else scope
+
+
+def render_overview(overview: Overview, target_roas: float | None, granularity: str = "D") -> tuple:
+    """Every output of the Overview for one computed Overview."""
+    breakdowns = tuple(figures.breakdown_figure(overview.breakdowns[name], name, target_roas)
+                       for name in ("brand", "platform", "tier"))
+    title = f"Top {len(overview.top_influencers)} influencers by revenue" if len(overview.top_influencers) else \
+        "Top influencers: no data for these filters"
+    return (period_text(overview), kpi_cards(overview), *breakdowns,
+            figures.trend_figure(overview.trend, granularity), grid_rows(overview), title)
+
+
+def register(app, service) -> None:
+    @app.callback(
+        Output(ids.OV_PERIOD, "children"), Output(ids.OV_KPIS, "children"),
+        Output(ids.OV_BY_BRAND, "figure"), Output(ids.OV_BY_PLATFORM, "figure"), Output(ids.OV_BY_TIER, "figure"),
+        Output(ids.OV_TREND, "figure"), Output(ids.OV_TOP, "rowData"), Output(ids.OV_TOP_TITLE, "children"),
+        Input(ids.FILTERS, "data"), Input(ids.OV_GRANULARITY, "value"),
+    )
+    def _refresh(filters, granularity):
+        granularity = granularity if granularity in ("D", "W") else "D"
+        overview = service.overview(service.clean(filters), granularity)
+        return render_overview(overview, service.config.targets.get("roas"), granularity)

@@ -1,0 +1,52 @@
+"""Shared building blocks: KPI card, chart card, grid. Components only, no computation."""
+from __future__ import annotations
+
+import dash_ag_grid as dag
+import dash_bootstrap_components as dbc
+from dash import dcc, html
+
+GRAPH_CONFIG = {"displaylogo": False, "responsive": True,
+                "modeBarButtonsToRemove": ["lasso2d", "select2d", "autoScale2d"]}
+
+
+def kpi_card(title: str, value: str, value_id: str, lines: list[tuple[str, str]] | None = None,
+             hint: str | None = None) -> dbc.Card:
+    """A KPI card: title, big value and small lines (text, css class) such as deltas and targets."""
+    return dbc.Card(
+        dbc.CardBody([
+            html.Div(title, className="kpi-title", title=hint or ""),
+            html.Div(value, id=value_id, className="kpi-value"),
+            *[html.Div(text, className=f"kpi-line {css}") for text, css in (lines or [])],
+        ]),
+        class_name="kpi-card h-100",
+    )
+
+
+def chart_card(title: str, graph_id: str, controls=None, height: int = 320) -> dbc.Card:
+    """A card holding one chart (and optional controls beside the title)."""
+    header = html.Div([html.H6(title, className="card-title mb-0"), controls],
+                      className="d-flex justify-content-between align-items-center flex-wrap gap-2 mb-2")
+    return dbc.Card(dbc.CardBody([
+        header,
+        dcc.Loading(dcc.Graph(id=graph_id, config=GRAPH_CONFIG, style={"height": f"{height}px"}),
+                    type="dot", delay_show=300),
+    ]), class_name="h-100 chart-card")
+
+
+def data_grid(grid_id: str, column_defs: list[dict], page_size: int = 10) -> dag.AgGrid:
+    """A sortable, paged AG Grid; rows come from a callback."""
+    return dag.AgGrid(
+        id=grid_id,
+        columnDefs=column_defs,
+        rowData=[],
+        defaultColDef={"sortable": True, "resizable": True, "filter": True, "minWidth": 90},
+        columnSize="responsiveSizeToFit",
+        dashGridOptions={"pagination": True, "paginationPageSize": page_size,
+                         "paginationPageSizeSelector": [10, 25, 50, 100], "animateRows": False,
+                         "overlayNoRowsTemplate": "No data for these filters"},
+        style={"height": "520px", "width": "100%"},
+    )
+
+
+def empty_state(message: str) -> html.Div:
+    return html.Div(message, className="empty-state text-muted")

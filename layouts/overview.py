@@ -1,0 +1,61 @@
+"""Campaign Overview section: KPI cards, breakdowns, trend and top influencers."""
+from __future__ import annotations
+
+import dash_bootstrap_components as dbc
+from dash import html
+
+from dashboard import ids
+from layouts.components import chart_card, data_grid
+
+MONEY = "params.value == null ? '—' : '₹' + d3.format(',.0f')(params.value)"
+RATIO = "params.value == null ? '—' : d3.format('.2f')(params.value) + 'x'"
+COUNT = "params.value == null ? '—' : d3.format(',.0f')(params.value)"
+
+
+def _number_column(field: str, header: str, formatter: str, **extra) -> dict:
+    return {"field": field, "headerName": header, "type": "rightAligned", "filter": "agNumberColumnFilter",
+            "valueFormatter": {"function": formatter}, **extra}
+
+
+TOP_INFLUENCER_COLUMNS = [
+    {"field": "name", "headerName": "Influencer", "pinned": "left", "minWidth": 150},
+    {"field": "platform", "headerName": "Platform"},
+    {"field": "tier", "headerName": "Tier"},
+    _number_column("follower_count", "Followers", COUNT),
+    _number_column("revenue", "Revenue", MONEY, sort="desc"),
+    _number_column("spend", "Spend", MONEY),
+    _number_column("roas", "ROAS", RATIO),
+    _number_column("orders", "Orders", COUNT),
+    _number_column("aov", "AOV", MONEY),
+    _number_column("profit", "Profit", MONEY),
+]
+
+
+def granularity_switch() -> dbc.RadioItems:
+    return dbc.RadioItems(
+        id=ids.OV_GRANULARITY, value="D", inline=True, class_name="btn-group btn-group-sm",
+        input_class_name="btn-check", label_class_name="btn btn-outline-primary",
+        label_checked_class_name="active",
+        options=[{"label": "Daily", "value": "D"}, {"label": "Weekly", "value": "W"}],
+    )
+
+
+def overview_section() -> html.Div:
+    return html.Div([
+        html.Div([
+            html.H4("Campaign Overview", className="mb-0"),
+            html.Div(id=ids.OV_PERIOD, className="text-muted small"),
+        ], className="section-header mb-3"),
+        html.Div(id=ids.OV_KPIS, className="mb-3"),
+        dbc.Row([
+            dbc.Col(chart_card("By brand", ids.OV_BY_BRAND, height=280), xs=12, lg=4, class_name="mb-3"),
+            dbc.Col(chart_card("By platform", ids.OV_BY_PLATFORM, height=280), xs=12, lg=4, class_name="mb-3"),
+            dbc.Col(chart_card("By tier", ids.OV_BY_TIER, height=280), xs=12, lg=4, class_name="mb-3"),
+        ], class_name="g-3"),
+        dbc.Row(dbc.Col(chart_card("Revenue, spend and ROAS over time", ids.OV_TREND,
+                                   controls=granularity_switch(), height=340), class_name="mb-3")),
+        dbc.Card(dbc.CardBody([
+            html.H6(id=ids.OV_TOP_TITLE, className="card-title"),
+            data_grid(ids.OV_TOP, TOP_INFLUENCER_COLUMNS),
+        ]), class_name="mb-4"),
+    ], id="section-overview")

@@ -1,0 +1,45 @@
+"""The page shell: navigation, shared filter bar, filter store and the section container."""
+from __future__ import annotations
+
+import dash_bootstrap_components as dbc
+from dash import dcc, html
+
+from analytics.filters import KnownValues
+from dashboard import ids
+from layouts.filters import filter_bar
+from layouts.overview import overview_section
+
+# (path, label, nav id, section builder). Only sections that work are listed.
+SECTIONS = [
+    ("/", "Campaign Overview", ids.NAV_OVERVIEW, overview_section),
+]
+
+
+def navbar(title: str) -> dbc.Navbar:
+    links = [dbc.NavItem(dbc.NavLink(label, href=path, id=nav_id, active="exact"))
+             for path, label, nav_id, _ in SECTIONS]
+    return dbc.Navbar(dbc.Container([
+        dbc.NavbarBrand([html.Span("◆", className="brand-mark me-2"), title], href="/"),
+        dbc.NavbarToggler(id="navbar-toggler", n_clicks=0),
+        dbc.Collapse(dbc.Nav(links, navbar=True, class_name="ms-auto"), id="navbar-collapse", navbar=True),
+    ], fluid=True), color="dark", dark=True, class_name="mb-3 app-navbar")
+
+
+def no_data_notice() -> dbc.Alert:
+    return dbc.Alert([
+        html.H5("No data yet", className="alert-heading"),
+        html.P(["The database is empty. Load the demo dataset with ",
+                html.Code("python -m dashboard demo"), " and reload this page."], className="mb-0"),
+    ], color="info")
+
+
+def page(title: str, known: KnownValues, has_data: bool) -> html.Div:
+    return html.Div([
+        dcc.Location(id=ids.URL, refresh=False),
+        dcc.Store(id=ids.FILTERS, storage_type="memory"),
+        navbar(title),
+        dbc.Container([
+            filter_bar(known) if has_data else no_data_notice(),
+            html.Div(overview_section() if has_data else None, id=ids.PAGE),
+        ], fluid=True, class_name="app-body"),
+    ])
