@@ -63,15 +63,27 @@ def kpi_deltas(current: dict[str, float], previous: dict[str, float] | None,
 
 
 def trend(rows: pd.DataFrame, granularity: str = "D") -> pd.DataFrame:
-    """Revenue, spend, orders and ROAS per day ("D") or per week starting Monday ("W")."""
+    """Revenue, spend, orders and ROAS per day ("D") or per week starting Monday ("W").
+
+    Spend lands on the posting day and revenue on the following days, so a one-day ROAS swings
+    wildly; the daily series therefore carries a 7-day rolling ROAS (Σ revenue / Σ spend over the
+    last 7 days, empty days included).
+    """
     daily = rows.groupby("day", sort=True)[["revenue", "spend", "orders"]].sum()
+    if len(daily):
+        daily = daily.asfreq("D", fill_value=0.0)
     if granularity == "W" and len(daily):
         week_start = daily.index - pd.to_timedelta(daily.index.dayofweek, unit="D")
         daily = daily.groupby(week_start).sum()
+        revenue, spend = daily["revenue"], daily["spend"]
+    else:
+        revenue = daily["revenue"].rolling(7, min_periods=1).sum()
+        spend = daily["spend"].rolling(7, min_periods=1).sum()
     daily.index.name = "period"
     out = daily.reset_index()
     with np.errstate(divide="ignore", invalid="ignore"):
-        out["roas"] = np.where(out["spend"] > 0, out["revenue"] / out["spend"].where(out["spend"] > 0, 1), np.nan)
+        out["roas"] = np.where(spend.to_numpy() > 0, revenue.to_numpy() / np.where(spend.to_numpy() > 0,
+                                                                                     spend.to_numpy(), 1), np.nan)
     return out
 
 

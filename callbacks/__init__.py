@@ -1,7 +1,8 @@
 """Callbacks, one module per section; each has plain functions plus register(app, service)."""
-from callbacks import filters, overview
+from callbacks import filters, overview, shell
 
 
 def register_all(app, service) -> None:
+    shell.register(app, service)
     filters.register(app, service)
     overview.register(app, service)

@@ -1,6 +1,8 @@
 """Figure builders (graph_objects: fast enough for hot callbacks), one template for all."""
 from __future__ import annotations
 
+import math
+
 import numpy as np
 import pandas as pd
 import plotly.graph_objects as go
@@ -20,12 +22,15 @@ def empty_figure(message: str = NO_DATA) -> go.Figure:
     return fig
 
 
-def _roas_axis(fig: go.Figure, values) -> None:
+def _roas_axis(fig: go.Figure, values, quantile: float = 1.0) -> None:
+    """Second y axis for ROAS; `quantile` < 1 lets rare spikes run off the top instead of flattening the line."""
     finite = np.asarray(values, dtype=float)
     finite = finite[np.isfinite(finite)]
-    top = max(1.0, float(finite.max()) * 1.15) if finite.size else 1.0
-    fig.update_layout(yaxis2=dict(title="ROAS", overlaying="y", side="right", showgrid=False, rangemode="tozero",
-                                  range=[0, top], ticksuffix="x"))
+    # A round top leaves room for the point labels and gives readable ticks.
+    peak = float(np.quantile(finite, quantile)) if finite.size else 1.0
+    top = max(1.0, math.ceil(peak * 1.25 * 2) / 2)
+    fig.update_layout(yaxis2=dict(title=None, overlaying="y", side="right", showgrid=False, range=[0, top],
+                                  ticksuffix="x", tickmode="auto", nticks=5))
 
 
 def breakdown_figure(table: pd.DataFrame, dimension: str, target_roas: float | None = None) -> go.Figure:
@@ -45,9 +50,10 @@ def breakdown_figure(table: pd.DataFrame, dimension: str, target_roas: float | N
                     hovertemplate="%{x}<br>ROAS %{y:.2f}x<extra></extra>")
     _roas_axis(fig, list(table["roas"]) + ([target_roas] if target_roas else []))
     if target_roas:
-        fig.add_hline(y=target_roas, yref="y2", line=dict(color=TARGET, dash="dot", width=1),
-                      annotation_text=f"target {target_roas:g}x", annotation_font=dict(color=TARGET, size=11),
-                      annotation_position="top left")
+        # A line across the groups, named in the legend (an annotation would collide with the bars).
+        fig.add_scatter(x=labels, y=[target_roas] * len(labels), yaxis="y2", mode="lines",
+                        name=f"Target {target_roas:g}x", line=dict(color=TARGET, dash="dot", width=1.5, shape="hv"),
+                        hoverinfo="skip")
     fig.update_layout(yaxis=dict(tickprefix="₹", tickformat="~s", title=None), margin=dict(t=28))
     return fig
 
@@ -61,10 +67,11 @@ def trend_figure(table: pd.DataFrame, granularity: str = "D") -> go.Figure:
                 hovertemplate="Spend ₹%{y:,.0f}<extra></extra>")
     fig.add_scatter(x=table["period"], y=table["revenue"], name="Revenue", mode="lines",
                     line=dict(color=REVENUE, width=2), hovertemplate="Revenue ₹%{y:,.0f}<extra></extra>")
-    fig.add_scatter(x=table["period"], y=table["roas"], name="ROAS", yaxis="y2", mode="lines",
+    label = "ROAS (weekly)" if granularity == "W" else "ROAS (7-day rolling)"
+    fig.add_scatter(x=table["period"], y=table["roas"], name=label, yaxis="y2", mode="lines",
                     line=dict(color=ROAS, width=1.5, dash="dot"), hovertemplate="ROAS %{y:.2f}x<extra></extra>",
                     connectgaps=False)
-    _roas_axis(fig, table["roas"])
+    _roas_axis(fig, table["roas"], quantile=0.95)
     fig.update_layout(yaxis=dict(tickprefix="₹", tickformat="~s"),
                       xaxis=dict(hoverformat="%-d %b %Y" if granularity == "D" else "Week of %-d %b %Y"))
     return fig

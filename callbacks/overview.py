@@ -38,15 +38,15 @@ def _tone(change: float | None, higher_is_better: bool | None) -> str:
     return "text-success" if (change > 0) == higher_is_better else "text-danger"
 
 
-def delta_lines(key: str, delta: KpiDelta, higher_is_better: bool | None, previous_label: str) -> list:
-    """The small lines under a KPI: change vs previous period, and vs target when one is set."""
+def delta_lines(key: str, delta: KpiDelta, higher_is_better: bool | None) -> list:
+    """The small lines under a KPI: change vs the previous period (when it has data) and vs target."""
+    lines = []
     if delta.change is not None:
         arrow = "▲" if delta.change > 0 else "▼" if delta.change < 0 else "■"
-        lines = [(f"{arrow} {fmt.percent(delta.change, signed=True)} vs {previous_label}",
-                  _tone(delta.change, higher_is_better))]
-    else:
-        lines = [(f"No data in {previous_label}" if delta.previous is None else f"— vs {previous_label}",
-                  "text-muted")]
+        lines.append((f"{arrow} {fmt.percent(delta.change, signed=True)} vs previous period",
+                      _tone(delta.change, higher_is_better)))
+    elif delta.previous is not None:
+        lines.append(("— vs previous period (was 0)", "text-muted"))
     if delta.target is not None:
         shown = fmt.ratio(delta.target) if key == "roas" else fmt.money(delta.target) if key in (
             "revenue", "spend", "aov", "profit") else fmt.count(delta.target)
@@ -60,13 +60,10 @@ def delta_lines(key: str, delta: KpiDelta, higher_is_better: bool | None, previo
 
 
 def kpi_cards(overview: Overview) -> dbc.Row:
-    label = "previous period"
-    if overview.previous_period:
-        label = f"prev. {fmt.period(overview.previous_period)}"
     cards = []
     for key, title, formatter, better in KPI_CARDS:
         delta = overview.kpis[key]
-        lines = delta_lines(key, delta, better, label)
+        lines = delta_lines(key, delta, better)
         if key == "profit":
             lines.append((f"ROI {fmt.percent(overview.kpis['roi'].value)}", "text-muted"))
         cards.append(dbc.Col(kpi_card(title, formatter(delta.value), ids.kpi(key), lines, KPI_HINTS[key]),
@@ -85,9 +82,12 @@ def grid_rows(overview: Overview) -> list[dict]:
 
 
 def period_text(overview: Overview) -> str:
-    text = fmt.period(overview.period)
+    if not overview.period:
+        return "No data for these filters"
     scope = f"{fmt.count(overview.influencers)} influencers · {fmt.count(overview.posts)} posts"
-    return f"{text} · {scope} · revenue by last-touch attribution" if text else scope
+    compared = (f"changes vs {fmt.period(overview.previous_period)}" if overview.previous_period
+                else "no earlier data to compare with")
+    return f"{fmt.period(overview.period)} · {scope} · {compared} · revenue by last-touch attribution"
 
 
 def render_overview(overview: Overview, target_roas: float | None, granularity: str = "D") -> tuple:

@@ -76,7 +76,7 @@ def summary(config: Config, raw_filters: dict) -> dict:
 
     from dashboard.data import DataService
 
-    cache = Cache(Flask(__name__), config={"CACHE_TYPE": "NullCache"})
+    cache = Cache(Flask(__name__), config={"CACHE_TYPE": "SimpleCache"})
     service = DataService(config, _engine(config), cache)
     spec = service.clean(raw_filters)
     overview = service.overview(spec)

@@ -8,11 +8,11 @@ from analytics.filters import KnownValues
 from dashboard import ids
 
 
-def _multi(label: str, component_id: str, options: tuple[str, ...]) -> dbc.Col:
+def _multi(label: str, component_id: str, options: tuple[str, ...], placeholder: str) -> dbc.Col:
     return dbc.Col([
         dbc.Label(label, html_for=component_id, class_name="filter-label"),
         dcc.Dropdown(id=component_id, options=[{"label": o, "value": o} for o in options], value=[], multi=True,
-                     placeholder=f"All {label.lower()}s", clearable=True, persistence=False),
+                     placeholder=placeholder, clearable=True, persistence=False),
     ], xs=12, sm=6, lg=3, class_name="mb-2")
 
 
@@ -25,10 +25,10 @@ def filter_bar(known: KnownValues) -> dbc.Card:
     high = known.price_max if known.price_max is not None else 0
     return dbc.Card(dbc.CardBody([
         dbc.Row([
-            _multi("Brand", ids.F_BRAND, known.brand),
-            _multi("Platform", ids.F_PLATFORM, known.platform),
-            _multi("Tier", ids.F_TIER, known.tier),
-            _multi("Category", ids.F_CATEGORY, known.category),
+            _multi("Brand", ids.F_BRAND, known.brand, "All brands"),
+            _multi("Platform", ids.F_PLATFORM, known.platform, "All platforms"),
+            _multi("Tier", ids.F_TIER, known.tier, "All tiers"),
+            _multi("Category", ids.F_CATEGORY, known.category, "All categories"),
         ], class_name="g-2"),
         dbc.Row([
             dbc.Col([

@@ -7,7 +7,8 @@ from dash import html
 from dashboard import ids
 from layouts.components import chart_card, data_grid
 
-MONEY = "params.value == null ? '—' : '₹' + d3.format(',.0f')(params.value)"
+MONEY = ("params.value == null ? '—' : (params.value < 0 ? '−₹' : '₹') + "
+         "d3.format(',.0f')(Math.abs(params.value))")
 RATIO = "params.value == null ? '—' : d3.format('.2f')(params.value) + 'x'"
 COUNT = "params.value == null ? '—' : d3.format(',.0f')(params.value)"
 

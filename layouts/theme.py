@@ -22,9 +22,10 @@ pio.templates[TEMPLATE_NAME] = go.layout.Template(
         colorway=COLORWAY,
         paper_bgcolor="rgba(0,0,0,0)",
         plot_bgcolor="rgba(0,0,0,0)",
-        margin=dict(l=48, r=48, t=16, b=40),
+        margin=dict(l=48, r=48, t=24, b=24),
         hoverlabel=dict(font=dict(family=FONT)),
-        legend=dict(orientation="h", yanchor="bottom", y=1.02, x=0, font=dict(size=12)),
+        # Legend under the plot: the mode bar (PNG download) lives top right.
+        legend=dict(orientation="h", yanchor="top", y=-0.14, x=0, font=dict(size=12)),
         xaxis=dict(gridcolor=GRID, linecolor=GRID, zerolinecolor=GRID, automargin=True),
         yaxis=dict(gridcolor=GRID, linecolor=GRID, zerolinecolor=GRID, automargin=True),
     )
