@@ -55,4 +55,8 @@ def metrics_by(frame: pd.DataFrame, by: str | list[str]) -> pd.DataFrame:
     columns = [c for c in SUM_COLUMNS if c in frame]
     grouped = frame.groupby(by, observed=True, sort=False)[columns].sum()
     grouped = grouped.reindex(columns=list(SUM_COLUMNS), fill_value=0.0)
-    return add_ratios(grouped).sort_values("revenue", ascending=False).reset_index()
+    table = add_ratios(grouped).sort_values("revenue", ascending=False).reset_index()
+    for column in [by] if isinstance(by, str) else by:
+        if isinstance(table[column].dtype, pd.CategoricalDtype):
+            table[column] = table[column].astype(str)  # plain labels for callers, not the fact table's codes
+    return table

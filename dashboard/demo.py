@@ -357,7 +357,7 @@ def _view_candidates(post: dict[str, np.ndarray], primary: np.ndarray, order_ns:
 
 @dataclass
 class _Orders:
-    """Order-level arrays (one entry per order, in time order) and the touch rows."""
+    """Order-level arrays, one entry per order, in order-time order."""
 
     primary: np.ndarray  # primary post index
     time_ns: np.ndarray
