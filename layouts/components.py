@@ -43,7 +43,7 @@ def data_grid(grid_id: str, column_defs: list[dict], page_size: int = 10) -> dag
         columnSize="responsiveSizeToFit",
         dashGridOptions={"pagination": True, "paginationPageSize": page_size,
                          "paginationPageSizeSelector": [10, 25, 50, 100], "animateRows": False,
-                         "overlayNoRowsTemplate": "No data for these filters"},
+                         "localeText": {"noRowsToShow": "No data for these filters"}},
         style={"height": "520px", "width": "100%"},
     )
 

@@ -1,0 +1,25 @@
+import pytest
+
+from dashboard.config import Config, parse_targets
+
+
+def test_defaults_need_no_environment(tmp_path):
+    config = Config.from_env({"DATA_DIR": str(tmp_path)})
+    assert config.database_url == f"sqlite:///{tmp_path / 'dashboard.sqlite'}"
+    assert (config.host, config.port) == ("127.0.0.1", 8050)
+    assert config.targets == {"roas": 3.0}
+
+
+def test_environment_overrides():
+    config = Config.from_env({"DATABASE_URL": "postgresql+psycopg://u@h/db", "HOST": "0.0.0.0", "PORT": "9000",
+                              "TARGETS": "roas=2.5,aov=1500", "CACHE_TYPE": "FileSystemCache",
+                              "CACHE_DIR": "/tmp/c"})
+    assert config.database_url.startswith("postgresql")
+    assert (config.host, config.port) == ("0.0.0.0", 9000)
+    assert config.targets == {"roas": 2.5, "aov": 1500.0}
+    assert (config.cache_type, config.cache_dir) == ("FileSystemCache", "/tmp/c")
+
+
+def test_unknown_target_is_rejected():
+    with pytest.raises(ValueError, match="unknown KPI 'rosa'"):
+        parse_targets("rosa=3")
