@@ -14,6 +14,8 @@ from urllib.parse import parse_qs, urlencode
 import numpy as np
 import pandas as pd
 
+from analytics.schema import TIERS as TIER_ORDER
+
 LIST_FIELDS = ("brand", "platform", "tier", "category")
 NUMBER_FIELDS = ("price_min", "price_max", "min_roas")
 DATE_FIELDS = ("start", "end")
@@ -88,7 +90,6 @@ class KnownValues:
         return (date.fromisoformat(self.last_day) - date.fromisoformat(self.first_day)).days + 1
 
 
-TIER_ORDER = ("Micro", "Macro", "Mega")
 
 
 def _ordered(values, preferred=()) -> tuple[str, ...]:

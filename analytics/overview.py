@@ -6,7 +6,7 @@ from dataclasses import dataclass
 import numpy as np
 import pandas as pd
 
-from analytics.filters import FilterSpec, KnownValues, apply_filters, period, previous_period
+from analytics.filters import TIER_ORDER, FilterSpec, KnownValues, apply_filters, period, previous_period
 from analytics.metrics import SUM_COLUMNS, add_ratios, metrics_by, totals
 
 KPI_KEYS = ("revenue", "spend", "roas", "orders", "aov", "profit", "roi")
@@ -95,6 +95,15 @@ def top_influencers(rows: pd.DataFrame, influencers: pd.DataFrame, limit: int = 
     return table.merge(info, on="influencer_id", how="left", suffixes=("", "_influencer"))
 
 
+def breakdown(rows: pd.DataFrame, dimension: str) -> pd.DataFrame:
+    """Metrics per brand / platform / tier; tiers in their natural order, the others by revenue."""
+    table = metrics_by(rows, dimension)
+    if dimension == "tier":
+        rank = {tier: i for i, tier in enumerate(TIER_ORDER)}
+        table = table.sort_values("tier", key=lambda s: s.map(rank).fillna(len(rank)), kind="stable")
+    return table.reset_index(drop=True)
+
+
 def campaign_overview(daily: pd.DataFrame, influencers: pd.DataFrame, spec: FilterSpec, known: KnownValues,
                       targets: dict[str, float] | None = None, granularity: str = "D",
                       top_n: int = 100) -> Overview:
@@ -110,9 +119,10 @@ def campaign_overview(daily: pd.DataFrame, influencers: pd.DataFrame, spec: Filt
     kept = rows["influencer_id"].cat.remove_unused_categories().cat.categories if len(rows) else []
     return Overview(
         period=period(spec, known),
-        previous_period=previous_days if previous is not None else None,
+        # The data may start inside the previous period: say which days it really covers.
+        previous_period=(max(previous_days[0], known.first_day), previous_days[1]) if previous is not None else None,
         kpis=kpi_deltas(current, previous, targets or {}),
-        breakdowns={name: metrics_by(rows, name) for name in BREAKDOWNS},
+        breakdowns={name: breakdown(rows, name) for name in BREAKDOWNS},
         trend=trend(rows, granularity),
         top_influencers=top_influencers(rows, influencers, top_n),
         influencers=len(kept),

@@ -150,7 +150,7 @@ ENTITIES: dict[str, Entity] = {e.name: e for e in (INFLUENCERS, POSTS, TRACKING,
 def tier_from_followers(followers, thresholds: tuple[int, int] = TIER_THRESHOLDS):
     """Micro below the first threshold, Mega at or above the second, Macro between.
 
-    >>> list(tier_from_followers([5_000, 100_000, 2_000_000]))
+    >>> tier_from_followers([5_000, 100_000, 2_000_000]).tolist()
     ['Micro', 'Macro', 'Mega']
     """
     import numpy as np

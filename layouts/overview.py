@@ -32,13 +32,13 @@ TOP_INFLUENCER_COLUMNS = [
 ]
 
 
-def granularity_switch() -> dbc.RadioItems:
-    return dbc.RadioItems(
-        id=ids.OV_GRANULARITY, value="D", inline=True, class_name="btn-group btn-group-sm",
-        input_class_name="btn-check", label_class_name="btn btn-outline-primary",
+def granularity_switch() -> html.Div:
+    return html.Div(dbc.RadioItems(
+        id=ids.OV_GRANULARITY, value="D", class_name="btn-group",
+        input_class_name="btn-check", label_class_name="btn btn-sm btn-outline-primary",
         label_checked_class_name="active",
         options=[{"label": "Daily", "value": "D"}, {"label": "Weekly", "value": "W"}],
-    )
+    ), className="radio-group")
 
 
 def overview_section() -> html.Div:
