@@ -44,6 +44,7 @@ import subprocess
 import sys
 import time
 from dataclasses import dataclass, field
+from datetime import date, timedelta
 from pathlib import Path
 
 import psutil
@@ -135,9 +136,9 @@ def free_port() -> int:
         return sock.getsockname()[1]
 
 
-def start_server(db: Path, port: int, log_path: Path) -> subprocess.Popen:
+def start_server(db: Path, port: int, log) -> subprocess.Popen:
+    """`python -m dashboard serve` on 127.0.0.1:`port` over the benchmark database; output goes to `log`."""
     env = {**os.environ, "DATABASE_URL": database_url(db), "DASH_DEBUG": "0"}
-    log = open(log_path, "wb")
     return subprocess.Popen([sys.executable, "-m", "dashboard", "serve", "--host", HOST, "--port", str(port)],
                             cwd=ROOT, env=env, stdout=log, stderr=subprocess.STDOUT)
 
@@ -248,11 +249,12 @@ class Page:
     sync: Callback
     overview: Callback
     controls: dict[tuple[str, str], object]  # current value of every control prop
+    reset: int | None  # the reset button's n_clicks
     known: dict  # what the filter bar offers: lists, price bounds, date bounds
 
     def sync_request(self, changed: dict[tuple[str, str], object] | None) -> dict:
         """The filter-sync payload after the user set `changed` (None: the initial page-load call)."""
-        values = {**self.controls, **(changed or {}), (URL_ID, "search"): "", (RESET_ID, "n_clicks"): None}
+        values = {**self.controls, **(changed or {}), (URL_ID, "search"): "", (RESET_ID, "n_clicks"): self.reset}
         ids = [f"{cid}.{prop}" for cid, prop in (changed or {})]
         return self.sync.payload(values, ids)
 
@@ -268,7 +270,7 @@ def load_page(session: requests.Session, base: str) -> Page:
     deps = session.get(base + "/_dash-dependencies", timeout=REQUEST_TIMEOUT)
     deps.raise_for_status()
     sync, overview = find_callbacks(deps.json())
-    props = component_props(layout.json(), {cid for cid, _ in CONTROL_PROPS})
+    props = component_props(layout.json(), {cid for cid, _ in CONTROL_PROPS} | {RESET_ID})
     controls = {(cid, prop): props.get(cid, {}).get(prop) for cid, prop in CONTROL_PROPS}
     known = {
         "brand": [o["value"] for o in props["filter-brand"]["options"]],
@@ -278,19 +280,19 @@ def load_page(session: requests.Session, base: str) -> Page:
         "price": (props["filter-price"]["min"], props["filter-price"]["max"]),
         "days": (props["filter-dates"]["min_date_allowed"], props["filter-dates"]["max_date_allowed"]),
     }
-    return Page(sync, overview, controls, known)
+    return Page(sync, overview, controls, props.get(RESET_ID, {}).get("n_clicks"), known)
 
 
 def filters_from_sync(body: dict) -> dict:
     return body["response"][FILTERS_ID]["data"]
 
 
-def first_figures(session: requests.Session, base: str) -> tuple[Page, dict]:
+def first_figures(session: requests.Session, base: str) -> Page:
     """Replay the page load after GET /: layout, dependencies, initial sync, initial Overview."""
     page = load_page(session, base)
     synced = post_callback(session, base, page.sync_request(None))
     post_callback(session, base, page.overview_request(filters_from_sync(synced.body), "D", ""))
-    return page, filters_from_sync(synced.body)
+    return page
 
 
 # ---------------------------------------------------------------------------------------------
@@ -305,14 +307,12 @@ class Combo:
     granularity: str = "D"
 
     def raw(self) -> dict:
-        """The same selection as raw filter values (what the filter store would hold before cleaning)."""
-        c = {cid: value for (cid, _), value in self.controls.items() if cid != "filter-dates"}
-        price = c.get("filter-price") or [None, None]
-        return {"brand": c.get("filter-brand") or [], "platform": c.get("filter-platform") or [],
-                "tier": c.get("filter-tier") or [], "category": c.get("filter-category") or [],
-                "price_min": price[0], "price_max": price[1], "min_roas": c.get("filter-min-roas"),
-                "start": self.controls.get(("filter-dates", "start_date")),
-                "end": self.controls.get(("filter-dates", "end_date"))}
+        """The same selection as raw filter values (the filter store's form, before cleaning)."""
+        get = self.controls.get
+        price = get(("filter-price", "value")) or [None, None]
+        raw = {name: get((f"filter-{name}", "value")) or [] for name in ("brand", "platform", "tier", "category")}
+        return {**raw, "price_min": price[0], "price_max": price[1], "min_roas": get(("filter-min-roas", "value")),
+                "start": get(("filter-dates", "start_date")), "end": get(("filter-dates", "end_date"))}
 
 
 def _subset(rng: random.Random, values: list[str]) -> list[str]:
@@ -323,9 +323,16 @@ def _subset(rng: random.Random, values: list[str]) -> list[str]:
 
 
 def _day(first: str, offset: int) -> str:
-    from datetime import date, timedelta
-
     return (date.fromisoformat(first) + timedelta(days=offset)).isoformat()
+
+
+def _price_range(rng: random.Random, bounds: tuple[float, float]) -> list[int]:
+    """A price range strictly inside the slider's bounds that holds at least one catalogue price."""
+    from dashboard.demo import CATALOGUE
+
+    low, high = int(bounds[0]) + 1, int(bounds[1]) - 1
+    price = int(rng.choice([p.price for p in CATALOGUE if low <= p.price <= high]))
+    return [rng.randint(low, price), rng.randint(price, high)]
 
 
 def random_combo(rng: random.Random, known: dict) -> Combo:
@@ -335,14 +342,10 @@ def random_combo(rng: random.Random, known: dict) -> Combo:
         if chosen:
             controls[(f"filter-{name}", "value")] = chosen
     if rng.random() < 0.3:
-        low, high = known["price"]
-        a, b = sorted(rng.sample(range(int(low) + 1, int(high)), 2))
-        controls[("filter-price", "value")] = [a, b]
+        controls[("filter-price", "value")] = _price_range(rng, known["price"])
     if rng.random() < 0.3:
         controls[("filter-min-roas", "value")] = round(rng.uniform(1.0, 5.0), 1)
     if rng.random() < 0.5:
-        from datetime import date
-
         first, last = known["days"]
         span = (date.fromisoformat(last) - date.fromisoformat(first)).days
         start = rng.randint(1, span - 15)
@@ -401,16 +404,19 @@ class InProcess:
     facts_s: float
     refresh_s: list[float]
     encode_s: list[float]
+    posts: list[int]  # posts each selection keeps (0: the Overview shows "no data")
     profile: str | None = None
 
 
 def _refresh_once(service, render, target, combo: Combo):
+    """clean + overview + render, as the Overview callback does; returns (overview, outputs)."""
     spec = service.clean(combo.raw())
     overview = service.overview(spec, combo.granularity)
-    return render(overview, target, combo.granularity)
+    return overview, render(overview, target, combo.granularity)
 
 
-def refresh_in_process(db: Path, combos: list[Combo]) -> InProcess:
+def refresh_in_process(db: Path, combos: list[Combo], force_profile: bool = False) -> InProcess:
+    """Time clean + overview + render per combination with an empty cache; profile when slow."""
     from dash._utils import to_json
 
     from callbacks.overview import render_overview
@@ -424,18 +430,19 @@ def refresh_in_process(db: Path, combos: list[Combo]) -> InProcess:
     service.facts()
     facts_s = time.perf_counter() - started
 
-    refresh_s, encode_s = [], []
+    refresh_s, encode_s, posts = [], [], []
     with app.server.app_context():
         for combo in combos:
             service.cache.clear()
             started = time.perf_counter()
-            outputs = _refresh_once(service, render_overview, target, combo)
+            overview, outputs = _refresh_once(service, render_overview, target, combo)
             refresh_s.append(time.perf_counter() - started)
             started = time.perf_counter()
             to_json(list(outputs))
             encode_s.append(time.perf_counter() - started)
-        result = InProcess(facts_s, refresh_s, encode_s)
-        if statistics.median(refresh_s) * 1000 > PROFILE_ABOVE_MS:
+            posts.append(overview.posts)
+        result = InProcess(facts_s, refresh_s, encode_s, posts)
+        if force_profile or statistics.median(refresh_s) * 1000 > PROFILE_ABOVE_MS:
             result.profile = profile_misses(service, render_overview, target, combos)
     return result
 
@@ -518,14 +525,14 @@ def markdown(rows: list[Row]) -> str:
 
 
 def per_request_table(combos: list[Combo], http: HttpRun, local: InProcess) -> str:
-    lines = ["| # | filters | gran. | in-process miss | HTTP miss | HTTP hit | sync | bytes |",
-             "|---|---|---|---|---|---|---|---|"]
+    lines = ["| # | filters | gran. | posts kept | in-process miss | HTTP miss | HTTP hit | sync | bytes |",
+             "|---|---|---|---|---|---|---|---|---|"]
     for i, combo in enumerate(combos):
         described = ", ".join(f"{cid.removeprefix('filter-')}.{prop}={value}"
                               for (cid, prop), value in combo.controls.items())
-        lines.append(f"| {i + 1} | {described} | {combo.granularity} | {ms(local.refresh_s[i])} | "
-                     f"{ms(http.miss[i].seconds)} | {ms(http.hit[i].seconds)} | {ms(http.sync[i].seconds)} | "
-                     f"{kb(http.miss[i].nbytes)} |")
+        timings = (local.refresh_s[i], http.miss[i].seconds, http.hit[i].seconds, http.sync[i].seconds)
+        lines.append(f"| {i + 1} | {described} | {combo.granularity} | {local.posts[i]:,} | "
+                     + " | ".join(ms(t) for t in timings) + f" | {kb(http.miss[i].nbytes)} |")
     return "\n".join(lines)
 
 
@@ -533,37 +540,44 @@ def per_request_table(combos: list[Combo], http: HttpRun, local: InProcess) -> s
 # Main
 # ---------------------------------------------------------------------------------------------
 
-def measure_server(db: Path) -> tuple[dict, Page, list[Combo], HttpRun, int]:
+def measure_server(db: Path) -> tuple[dict, list[Combo], HttpRun, int]:
     """Start the server, time the start-up, run the HTTP refreshes, read its RSS; always stop it."""
     port = free_port()
     base = f"http://{HOST}:{port}"
     log_path = RESULTS / "bench-server.log"
-    started = time.perf_counter()
-    proc = start_server(db, port, log_path)
-    try:
-        with requests.Session() as session:
-            wait_for_page(base, proc, log_path)
-            page_s = time.perf_counter() - started
-            page, _ = first_figures(session, base)
-            figures_s = time.perf_counter() - started
-            print(f"server up: first page {page_s:.1f} s, first figures {figures_s:.1f} s", flush=True)
-            combos = make_combos(page.known)
-            http = refresh_over_http(session, base, page, combos)
-        rss = psutil.Process(proc.pid).memory_info().rss
-        return {"page_s": page_s, "figures_s": figures_s}, page, combos, http, rss
-    finally:
-        stop_server(proc)
+    with open(log_path, "wb") as log:
+        started = time.perf_counter()
+        proc = start_server(db, port, log)
+        try:
+            return _measure_running_server(base, proc, log_path, started)
+        finally:
+            stop_server(proc)
+
+
+def _measure_running_server(base: str, proc: subprocess.Popen, log_path: Path, started: float):
+    with requests.Session() as session:
+        wait_for_page(base, proc, log_path)
+        page_s = time.perf_counter() - started
+        page = first_figures(session, base)
+        figures_s = time.perf_counter() - started
+        print(f"server up: first page {page_s:.1f} s, first figures {figures_s:.1f} s", flush=True)
+        combos = make_combos(page.known)
+        http = refresh_over_http(session, base, page, combos)
+    rss = psutil.Process(proc.pid).memory_info().rss
+    return {"page_s": page_s, "figures_s": figures_s}, combos, http, rss
 
 
 def main(argv: list[str] | None = None) -> int:
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     parser.add_argument("--fresh", action="store_true", help="regenerate the benchmark database")
+    parser.add_argument("--profile", action="store_true",
+                        help=f"profile the cache misses even when their median is under {PROFILE_ABOVE_MS} ms")
     args = parser.parse_args(argv)
 
     db, data = prepare_dataset(args.fresh)
-    start, page, combos, http, rss = measure_server(db)
+    start, combos, http, rss = measure_server(db)
     print("timing the same combinations in-process …", flush=True)
-    local = refresh_in_process(db, combos)
+    local = refresh_in_process(db, combos, args.profile)
 
     rows = build_rows(data, start, http, local, rss)
     report = ["## Overview benchmark (10k influencers / 100k posts / 1M events)", "", markdown(rows), "",

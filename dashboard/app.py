@@ -5,11 +5,12 @@ import logging
 from pathlib import Path
 
 import dash
+from dash import set_props
 from flask_caching import Cache
 
 import callbacks
 import layouts.theme  # noqa: F401  registers the Plotly template
-from dashboard import store
+from dashboard import ids, store
 from dashboard.config import Config
 from dashboard.data import DataService
 from layouts.shell import page
@@ -26,6 +27,16 @@ def _cache_config(config: Config) -> dict:
     if config.cache_redis_url:
         settings["CACHE_REDIS_URL"] = config.cache_redis_url
     return settings
+
+
+ERROR_MESSAGE = ("This view could not be computed. The problem was logged for the team; "
+                 "try other filters or reload the page.")
+
+
+def on_callback_error(error: Exception) -> None:
+    """Log the failure for the team and tell the user plainly; the outputs keep their last values."""
+    log.error("callback failed: %s", error, exc_info=error)
+    set_props(ids.ERROR_TOAST, {"is_open": True, "children": ERROR_MESSAGE})
 
 
 def _security_headers(response):
@@ -50,6 +61,7 @@ def create_app(config: Config | None = None) -> dash.Dash:
         external_stylesheets=["/assets/vendor/bootstrap.min.css"],
         assets_ignore=r"vendor/.*",
         suppress_callback_exceptions=True,
+        on_error=on_callback_error,
         meta_tags=[{"name": "viewport", "content": "width=device-width, initial-scale=1"}],
     )
     cache = Cache(app.server, config=_cache_config(config))

@@ -4,6 +4,7 @@ URL = "url"
 FILTERS = "filters"  # dcc.Store: the shared filter spec (JSON)
 PAGE = "page-content"
 NAV_OVERVIEW = "nav-overview"
+ERROR_TOAST = "error-toast"  # shown when a callback fails (the browser never sees a traceback)
 
 # Filter bar
 F_BRAND = "filter-brand"
@@ -15,6 +16,8 @@ F_MIN_ROAS = "filter-min-roas"
 F_DATES = "filter-dates"
 F_RESET = "filter-reset"
 F_SUMMARY = "filter-summary"
+F_TOGGLE = "filter-toggle"  # shows / hides the filters on a phone
+F_BODY = "filter-body"
 
 # Campaign Overview
 OV_PERIOD = "overview-period"

@@ -33,9 +33,15 @@ def no_data_notice() -> dbc.Alert:
     ], color="info")
 
 
+def error_toast() -> dbc.Toast:
+    return dbc.Toast(id=ids.ERROR_TOAST, header="Something went wrong", icon="danger", is_open=False,
+                     dismissable=True, duration=15000, class_name="error-toast")
+
+
 def page(title: str, known: KnownValues, has_data: bool) -> html.Div:
     return html.Div([
         dcc.Location(id=ids.URL, refresh=False),
+        error_toast(),
         dcc.Store(id=ids.FILTERS, storage_type="memory"),
         navbar(title),
         dbc.Container([

@@ -72,4 +72,8 @@ def test_no_request_leaves_the_origin_and_phone_width_fits(dash_duo, app):
     wait_until(dash_duo, lambda: dash_duo.driver.execute_script(
         "return document.documentElement.scrollWidth <= window.innerWidth + 1"), timeout=5,
         message="the page scrolls sideways on a phone-width screen")
+    body = dash_duo.find_element("#filter-body")
+    assert not body.is_displayed()  # folded away on a phone
+    dash_duo.find_element("#filter-toggle").click()
+    wait_until(dash_duo, body.is_displayed, timeout=5, message="the Filters button did not open the filters")
     assert dash_duo.get_logs() == []
