@@ -43,6 +43,7 @@ import statistics
 import subprocess
 import sys
 import time
+from contextlib import closing
 from dataclasses import dataclass, field
 from datetime import date, timedelta
 from pathlib import Path
@@ -85,7 +86,7 @@ def stored_sizes(path: Path) -> dict[str, int] | None:
     if not path.exists():
         return None
     try:
-        with sqlite3.connect(f"file:{path}?mode=ro", uri=True) as conn:
+        with closing(sqlite3.connect(f"file:{path}?mode=ro", uri=True)) as conn:
             return {name: conn.execute(f"SELECT COUNT(*) FROM {name}").fetchone()[0] for name in SIZES}
     except sqlite3.Error:
         return None

@@ -1,10 +1,43 @@
-"""Page shell: navigation and filter toggles on narrow screens (run in the browser, no round trip)."""
-from dash import Input, Output, State
+"""Page shell: which section a path shows, navigation links that keep the filters, and the toggles
+for narrow screens (those run in the browser, no round trip)."""
+from dash import Input, Output, State, no_update
 
 from dashboard import ids
+from layouts.shell import SECTIONS, section_for
+
+
+def render_section(pathname: str | None, shown: str | None):
+    """(section content, its path); nothing changes when the path's section is already shown.
+
+    dcc.Location re-sends the pathname whenever the filters rewrite the query string, and
+    rebuilding the section then would throw away its state.
+    """
+    section = section_for(pathname)
+    if section.path == shown:
+        return no_update, no_update
+    return section.build(), section.path
+
+
+def nav_links(pathname: str | None, search: str | None) -> tuple:
+    """(hrefs, active flags) of the navigation: every link carries the current filters."""
+    current = section_for(pathname)
+    return (tuple(s.path + (search or "") for s in SECTIONS), tuple(s is current for s in SECTIONS))
 
 
 def register(app, service) -> None:
+    @app.callback(Output(ids.PAGE, "children"), Output(ids.SECTION_SHOWN, "data"),
+                  Input(ids.URL, "pathname"), State(ids.SECTION_SHOWN, "data"))
+    def _route(pathname, shown):
+        return render_section(pathname, shown)
+
+    @app.callback(
+        *[Output(s.nav_id, "href") for s in SECTIONS], *[Output(s.nav_id, "active") for s in SECTIONS],
+        Input(ids.URL, "pathname"), Input(ids.URL, "search"),
+    )
+    def _nav(pathname, search):
+        hrefs, active = nav_links(pathname, search)
+        return (*hrefs, *active)
+
     app.clientside_callback(
         "function(n, isOpen) { return n ? !isOpen : isOpen; }",
         Output("navbar-collapse", "is_open"),

@@ -3,6 +3,7 @@
 URL = "url"
 FILTERS = "filters"  # dcc.Store: the shared filter spec (JSON)
 PAGE = "page-content"
+SECTION_SHOWN = "section-shown"  # dcc.Store: path of the section on screen
 NAV_OVERVIEW = "nav-overview"
 ERROR_TOAST = "error-toast"  # shown when a callback fails (the browser never sees a traceback)
 

@@ -1,6 +1,9 @@
 """The page shell: navigation, shared filter bar, filter store and the section container."""
 from __future__ import annotations
 
+from dataclasses import dataclass
+from typing import Callable
+
 import dash_bootstrap_components as dbc
 from dash import dcc, html
 
@@ -9,15 +12,28 @@ from dashboard import ids
 from layouts.filters import filter_bar
 from layouts.overview import overview_section
 
-# (path, label, nav id, section builder). Only sections that work are listed.
-SECTIONS = [
-    ("/", "Campaign Overview", ids.NAV_OVERVIEW, overview_section),
-]
+@dataclass(frozen=True)
+class Section:
+    path: str
+    label: str
+    nav_id: str
+    build: Callable[[], html.Div]
+
+
+# Only sections that work are listed; the first is the home page.
+SECTIONS = (
+    Section("/", "Campaign Overview", ids.NAV_OVERVIEW, overview_section),
+)
+
+
+def section_for(pathname: str | None) -> Section:
+    """The section a path shows (unknown paths show the home section)."""
+    path = (pathname or "/").rstrip("/") or "/"
+    return next((s for s in SECTIONS if s.path == path), SECTIONS[0])
 
 
 def navbar(title: str) -> dbc.Navbar:
-    links = [dbc.NavItem(dbc.NavLink(label, href=path, id=nav_id, active="exact"))
-             for path, label, nav_id, _ in SECTIONS]
+    links = [dbc.NavItem(dbc.NavLink(s.label, href=s.path, id=s.nav_id)) for s in SECTIONS]
     return dbc.Navbar(dbc.Container([
         dbc.NavbarBrand([html.Span("◆", className="brand-mark me-2"), title], href="/"),
         dbc.NavbarToggler(id="navbar-toggler", n_clicks=0),
@@ -43,9 +59,10 @@ def page(title: str, known: KnownValues, has_data: bool) -> html.Div:
         dcc.Location(id=ids.URL, refresh=False),
         error_toast(),
         dcc.Store(id=ids.FILTERS, storage_type="memory"),
+        dcc.Store(id=ids.SECTION_SHOWN, storage_type="memory"),
         navbar(title),
         dbc.Container([
             filter_bar(known) if has_data else no_data_notice(),
-            html.Div(overview_section() if has_data else None, id=ids.PAGE),
+            html.Div(id=ids.PAGE) if has_data else None,
         ], fluid=True, class_name="app-body"),
     ])

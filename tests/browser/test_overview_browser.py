@@ -1,5 +1,6 @@
 """A person's path through the Campaign Overview in headless Chromium (dash_duo)."""
 import pytest
+from selenium.common.exceptions import StaleElementReferenceException
 from selenium.webdriver.common.keys import Keys
 from selenium.webdriver.support.ui import WebDriverWait
 
@@ -12,7 +13,10 @@ def app(config):
 
 
 def text_of(dash_duo, selector):
-    return dash_duo.find_element(selector).text
+    try:
+        return dash_duo.find_element(selector).text
+    except StaleElementReferenceException:  # re-rendered between find and read: read again next poll
+        return None
 
 
 def wait_until(dash_duo, predicate, timeout=20, message=""):
@@ -21,7 +25,8 @@ def wait_until(dash_duo, predicate, timeout=20, message=""):
 
 def wait_for_kpis(dash_duo):
     dash_duo.wait_for_element("#kpi-revenue", timeout=20)
-    wait_until(dash_duo, lambda: text_of(dash_duo, "#kpi-revenue").startswith("₹"), message="KPIs never filled")
+    wait_until(dash_duo, lambda: (text_of(dash_duo, "#kpi-revenue") or "").startswith("₹"),
+               message="KPIs never filled")
     return text_of(dash_duo, "#kpi-revenue")
 
 
@@ -50,12 +55,12 @@ def test_link_with_filters_opens_that_view_and_weekly_trend(dash_duo, app):
     dash_duo.start_server(app)
     wait_for_kpis(dash_duo)
     dash_duo.driver.get(dash_duo.server_url + "/?tier=Micro&platform=Instagram&min_roas=1")
-    wait_until(dash_duo, lambda: "Micro" in text_of(dash_duo, "#filter-summary"))
+    wait_until(dash_duo, lambda: "Micro" in (text_of(dash_duo, "#filter-summary") or ""))
     assert "ROAS ≥ 1x" in text_of(dash_duo, "#filter-summary")
     dash_duo.wait_for_text_to_equal("#overview-top-title", text_of(dash_duo, "#overview-top-title"))
     weekly = [label for label in dash_duo.find_elements("#overview-granularity label") if label.text == "Weekly"][0]
     dash_duo.driver.execute_script("arguments[0].click();", weekly)
-    wait_until(dash_duo, lambda: "weekly" in text_of(dash_duo, "#overview-trend"),
+    wait_until(dash_duo, lambda: "weekly" in (text_of(dash_duo, "#overview-trend") or ""),
                message="weekly trend not shown")
     assert dash_duo.get_logs() == []
 
