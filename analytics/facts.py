@@ -40,6 +40,9 @@ def _text(series: pd.Series) -> pd.Series:
 def influencer_dimension(influencers: pd.DataFrame, thresholds=TIER_THRESHOLDS) -> pd.DataFrame:
     """Influencers with a tier for everyone: the stored tier, else derived from followers."""
     frame = influencers[["influencer_id", "name", "platform", "follower_count"]].copy()
+    frame["conversion_rate_baseline"] = (
+        pd.to_numeric(influencers["conversion_rate_baseline"], errors="coerce")
+        if "conversion_rate_baseline" in influencers else np.nan)
     derived = pd.Series(tier_from_followers(influencers["follower_count"].fillna(0), thresholds),
                         index=influencers.index)
     stored = influencers["tier"] if "tier" in influencers else pd.Series(None, index=influencers.index)
@@ -143,7 +146,11 @@ def build_facts(tables: dict[str, pd.DataFrame], model: str = DEFAULT_MODEL,
     daily = (pd.concat([order_rows, post_rows], ignore_index=True).fillna(0.0)
              .groupby(["post", "day"], sort=True, as_index=False).sum())
     daily = _attach_dimensions(daily, posts)
-    posts = posts.merge(influencers[["influencer_id", "name"]], on="influencer_id", how="left")
+    posts = posts.merge(influencers[["influencer_id", "name", "follower_count", "conversion_rate_baseline"]],
+                        on="influencer_id", how="left")
+    # A pre-campaign covariate for CUPED: the orders the influencer's audience would usually bring
+    # (followers × baseline conversion rate), known before any post is randomised.
+    posts["expected_orders"] = posts["follower_count"] * posts["conversion_rate_baseline"]
     return Facts(posts=posts, daily=daily, influencers=influencers,
                  unallocated_spend=allocation.unallocated_total, unmatched_revenue=unmatched_revenue)
 

@@ -186,8 +186,9 @@ def previous_period(spec: FilterSpec, known: KnownValues) -> tuple[str, str] | N
     return (start - timedelta(days=length)).isoformat(), (start - timedelta(days=1)).isoformat()
 
 
-def dimension_mask(daily: pd.DataFrame, spec: FilterSpec, days: tuple[str, str] | None = None) -> np.ndarray:
-    """Rows of the post×day table that pass every filter except minimum ROAS."""
+def dimension_mask(daily: pd.DataFrame, spec: FilterSpec, days: tuple[str, str] | None = None,
+                   day_column: str = "day") -> np.ndarray:
+    """Rows of a fact table that pass every filter except minimum ROAS (dates on `day_column`)."""
     mask = np.ones(len(daily), dtype=bool)
     for name in LIST_FIELDS:
         values = getattr(spec, name)
@@ -199,7 +200,7 @@ def dimension_mask(daily: pd.DataFrame, spec: FilterSpec, days: tuple[str, str] 
     if spec.price_max is not None:
         mask &= price <= spec.price_max
     start, end = days if days else (spec.start, spec.end)
-    day = daily["day"].to_numpy()
+    day = daily[day_column].to_numpy()
     if start:
         mask &= day >= np.datetime64(start)
     if end:
@@ -231,3 +232,17 @@ def apply_filters(daily: pd.DataFrame, spec: FilterSpec, days: tuple[str, str] |
 
 def with_dates(spec: FilterSpec, start: str | None, end: str | None) -> FilterSpec:
     return replace(spec, start=start, end=end)
+
+
+def filter_posts(posts: pd.DataFrame, daily: pd.DataFrame, spec: FilterSpec) -> pd.DataFrame:
+    """The posts (units of randomisation) the spec selects: published in the date range, matching
+    the dimensions and price; with a minimum ROAS, only the influencers `apply_filters` keeps.
+
+    Each post keeps all the revenue credited to it, also orders after the range's end: the
+    outcome of a unit is what it earned in its attribution window.
+    """
+    selected = posts[dimension_mask(posts, spec, day_column="date")]
+    if spec.min_roas is not None and len(selected):
+        kept = apply_filters(daily, spec)["influencer_id"].astype(str).unique()
+        selected = selected[selected["influencer_id"].isin(kept)]
+    return selected

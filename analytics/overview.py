@@ -116,7 +116,7 @@ def campaign_overview(daily: pd.DataFrame, influencers: pd.DataFrame, spec: Filt
         previous_rows = apply_filters(daily, spec, previous_days)
         if len(previous_rows):
             previous = totals(previous_rows)
-    kept = rows["influencer_id"].cat.remove_unused_categories().cat.categories if len(rows) else []
+    influencer_count = int(np.unique(rows["influencer_id"].cat.codes.to_numpy()).size)
     return Overview(
         period=period(spec, known),
         # The data may start inside the previous period: say which days it really covers.
@@ -125,7 +125,7 @@ def campaign_overview(daily: pd.DataFrame, influencers: pd.DataFrame, spec: Filt
         breakdowns={name: breakdown(rows, name) for name in BREAKDOWNS},
         trend=trend(rows, granularity),
         top_influencers=top_influencers(rows, influencers, top_n),
-        influencers=len(kept),
+        influencers=influencer_count,
         posts=int(current["posts"]),
     )
 

@@ -48,6 +48,10 @@ class Config:
     cache_timeout: int = 3600
     # Targets the KPI cards compare against (e.g. target ROAS).
     targets: dict[str, float] = field(default_factory=lambda: dict(DEFAULT_TARGETS))
+    # Statistics assumptions (shown in the UI where used).
+    alpha: float = 0.05  # significance level; intervals are (1 − alpha) confidence intervals
+    control_share: float = 0.2  # planned share of posts held out as control
+    organic_share: float = 0.2  # assumed organic share of revenue, used only when there is no control group
     # How many influencers the Overview's top-influencer grid lists.
     top_influencers: int = 100
     title: str = "Influencer ROI Dashboard"

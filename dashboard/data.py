@@ -13,14 +13,15 @@ from flask_caching import Cache
 from sqlalchemy.engine import Engine
 
 from analytics.facts import Facts, build_facts
-from analytics.filters import FilterSpec, KnownValues, clean_spec, known_values
+from analytics.filters import FilterSpec, KnownValues, clean_spec, filter_posts, known_values
+from analytics.lift_report import LiftReport, TestPlan, lift_report, plan_test, segment_table
 from analytics.overview import Overview, campaign_overview
 from dashboard import store
 from dashboard.config import Config
 
 # The columns the fact tables need; reading fewer columns keeps start-up fast on large data.
 FACT_COLUMNS = {
-    "influencers": ["influencer_id", "name", "platform", "follower_count", "tier"],
+    "influencers": ["influencer_id", "name", "platform", "follower_count", "tier", "conversion_rate_baseline"],
     "posts": ["post_id", "influencer_id", "platform", "date", "reach", "likes", "comments", "shares", "brand",
               "product", "product_category", "product_price", "product_margin", "campaign_type"],
     "tracking_data": ["influencer_id", "post_id", "order_id", "date", "orders", "revenue", "profit",
@@ -75,3 +76,23 @@ class DataService:
             lambda: campaign_overview(facts.daily, facts.influencers, spec, known, self.config.targets,
                                       granularity, self.config.top_influencers),
         )
+
+    def posts(self, spec: FilterSpec):
+        """The posts (units of randomisation) the filters select."""
+        _, facts, _ = self.facts()
+        return filter_posts(facts.posts, facts.daily, spec)
+
+    def lift(self, spec: FilterSpec) -> LiftReport:
+        version, _, _ = self.facts()
+        c = self.config
+        return self._memoized("lift", version, spec.key(), lambda: lift_report(
+            self.posts(spec), c.alpha, c.control_share, c.organic_share))
+
+    def segments(self, spec: FilterSpec, dimension: str):
+        version, _, _ = self.facts()
+        return self._memoized("segments", version, f"{spec.key()}|{dimension}",
+                              lambda: segment_table(self.posts(spec), dimension, self.config.alpha))
+
+    def plan(self, spec: FilterSpec, n_units: int, control_share: float, target_rel_lift: float | None
+             ) -> TestPlan | None:
+        return plan_test(self.posts(spec), n_units, control_share, target_rel_lift, self.config.alpha)

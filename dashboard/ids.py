@@ -5,6 +5,7 @@ FILTERS = "filters"  # dcc.Store: the shared filter spec (JSON)
 PAGE = "page-content"
 SECTION_SHOWN = "section-shown"  # dcc.Store: path of the section on screen
 NAV_OVERVIEW = "nav-overview"
+NAV_INCREMENTALITY = "nav-incrementality"
 ERROR_TOAST = "error-toast"  # shown when a callback fails (the browser never sees a traceback)
 
 # Filter bar
@@ -30,6 +31,27 @@ OV_TREND = "overview-trend"
 OV_GRANULARITY = "overview-granularity"
 OV_TOP = "overview-top-influencers"
 OV_TOP_TITLE = "overview-top-title"
+
+OV_LIFT = "overview-lift"  # the incremental lift KPI card
+
+# Incremental ROAS Center
+INC_SUBTITLE = "inc-subtitle"
+INC_ALERTS = "inc-alerts"
+INC_ABS = "inc-abs"
+INC_REL = "inc-rel"
+INC_IROAS = "inc-iroas"
+INC_REVENUE = "inc-revenue"
+INC_READING = "inc-reading"
+INC_MEANS = "inc-means"
+INC_TIERS = "inc-tiers"
+INC_SEGMENT_BY = "inc-segment-by"
+INC_FOREST = "inc-forest"
+INC_SEGMENTS = "inc-segments"
+INC_HEALTH = "inc-health"
+INC_PLAN_SHARE = "inc-plan-share"
+INC_PLAN_UNITS = "inc-plan-units"
+INC_PLAN_TARGET = "inc-plan-target"
+INC_PLAN_ANSWER = "inc-plan-answer"
 
 
 def kpi(name: str) -> str:
