@@ -507,7 +507,7 @@ def sample_ratio_check(n_test: int, n_control: int, expected_control_share: floa
     """Is the test/control split the planned one? Chi-square goodness of fit on the unit counts.
 
     Check this before trusting a lift of the estimand (average incremental revenue per test post;
-    unit = the post, the unit of randomisation): a mismatch means assignment or tracking lost units
+    unit = the post, the unit of randomisation; zero-revenue posts included): a mismatch means assignment or tracking lost units
     selectively, and then the groups are no longer comparable. A strict alpha (0.001) is the norm.
 
     >>> sample_ratio_check(800, 200).mismatch, sample_ratio_check(900, 100).mismatch
@@ -637,6 +637,9 @@ def _paired(outcome, covariate) -> tuple[np.ndarray, np.ndarray]:
 
 def cuped_theta(outcome, covariate) -> float:
     """θ = cov(y, x) / var(x) over the complete (y, x) pairs; 0 when x does not vary.
+
+    The CUPED coefficient for the estimand (average incremental revenue per test post, unit = the
+    post, zero-revenue posts included): pass the outcome and covariate of both groups pooled.
 
     >>> cuped_theta([1.0, 2.0, 3.0], [2.0, 4.0, 6.0])
     0.5

@@ -1,8 +1,9 @@
 """Callbacks, one module per section; each has plain functions plus register(app, service)."""
-from callbacks import filters, overview, shell
+from callbacks import filters, incrementality, overview, shell
 
 
 def register_all(app, service) -> None:
     shell.register(app, service)
     filters.register(app, service)
     overview.register(app, service)
+    incrementality.register(app, service)

@@ -75,3 +75,62 @@ def trend_figure(table: pd.DataFrame, granularity: str = "D") -> go.Figure:
     fig.update_layout(yaxis=dict(tickprefix="₹", tickformat="~s"),
                       xaxis=dict(hoverformat="%-d %b %Y" if granularity == "D" else "Week of %-d %b %Y"))
     return fig
+
+
+def _error_bars(values, lows, highs) -> dict:
+    plus = [None if h is None or v is None else h - v for v, h in zip(values, highs)]
+    minus = [None if lo is None or v is None else v - lo for v, lo in zip(values, lows)]
+    return dict(type="data", symmetric=False, array=plus, arrayminus=minus, color=MUTED, thickness=1.5, width=6)
+
+
+def group_means_figure(table: pd.DataFrame, confidence: str) -> go.Figure:
+    """Mean revenue per post, control and test, with each mean's confidence interval."""
+    if table.empty or table["mean"].isna().all():
+        return empty_figure()
+    fig = go.Figure(layout=dict(template=TEMPLATE_NAME, showlegend=False, bargap=0.45))
+    fig.add_bar(x=table["group"], y=table["mean"], marker_color=[SPEND, REVENUE],
+                error_y=_error_bars(table["mean"], table["low"], table["high"]),
+                customdata=table["n"],
+                hovertemplate=f"%{{x}}: ₹%{{y:,.0f}} per post<br>n = %{{customdata}}<br>{confidence} CI shown"
+                              "<extra></extra>")
+    fig.update_layout(yaxis=dict(tickprefix="₹", tickformat="~s", title=f"Revenue per post ({confidence} CI)"))
+    return fig
+
+
+def tier_incrementality_figure(table: pd.DataFrame, confidence: str) -> go.Figure:
+    """Attributed ROAS beside incremental ROAS (with CI) per tier."""
+    if table.empty:
+        return empty_figure("No control group in this selection")
+    fig = go.Figure(layout=dict(template=TEMPLATE_NAME, barmode="group", bargap=0.3))
+    fig.add_bar(x=table["tier"], y=table["attributed_roas"], name="Attributed ROAS", marker_color=SPEND,
+                hovertemplate="%{x}: attributed ROAS %{y:.2f}x<extra></extra>")
+    ratio = ["" if r is None else f"{r:.0%} incremental" for r in table["incrementality_ratio"]]
+    fig.add_bar(x=table["tier"], y=table["iroas"], name=f"iROAS ({confidence} CI)", marker_color=REVENUE,
+                error_y=_error_bars(table["iroas"], table["iroas_low"], table["iroas_high"]),
+                text=ratio, textposition="outside", cliponaxis=False,
+                hovertemplate="%{x}: iROAS %{y:.2f}x<extra></extra>")
+    fig.add_hline(y=0, line=dict(color=MUTED, width=1))
+    fig.update_layout(yaxis=dict(ticksuffix="x", title=None))
+    return fig
+
+
+def forest_figure(table: pd.DataFrame, dimension: str) -> go.Figure:
+    """Lift per post by segment with its CI; filled when significant after BH adjustment."""
+    tested = table[table["abs_lift"].notna()] if not table.empty else table
+    if tested.empty:
+        return empty_figure("No segment has both test and control posts")
+    tested = tested.iloc[::-1]  # first segment on top
+    labels = [f"{s} (n={t}/{c}{'' if p is not None else ', not tested'})" for s, t, c, p in
+              zip(tested[dimension], tested["n_test"], tested["n_control"], tested["p_adjusted"])]
+    colors = [REVENUE if sig else MUTED for sig in tested["significant"]]
+    symbols = ["circle" if sig else "circle-open" for sig in tested["significant"]]
+    fig = go.Figure(layout=dict(template=TEMPLATE_NAME, showlegend=False))
+    fig.add_scatter(
+        x=tested["abs_lift"], y=labels, mode="markers",
+        marker=dict(color=colors, symbol=symbols, size=11, line=dict(width=2, color=colors)),
+        error_x=_error_bars(tested["abs_lift"], tested["abs_lift_low"], tested["abs_lift_high"]),
+        hovertemplate="%{y}<br>lift ₹%{x:,.0f} per post<extra></extra>")
+    fig.add_vline(x=0, line=dict(color=TARGET, dash="dot", width=1))
+    fig.update_layout(xaxis=dict(tickprefix="₹", tickformat="~s", title="Incremental revenue per test post"),
+                      margin=dict(l=8))
+    return fig

@@ -3,8 +3,9 @@ from __future__ import annotations
 
 import dash_bootstrap_components as dbc
 import numpy as np
-from dash import Input, Output
+from dash import Input, Output, State, dcc, html
 
+from analytics.lift_report import LiftReport
 from analytics.overview import KpiDelta, Overview
 from callbacks import figures
 from callbacks import format as fmt
@@ -100,7 +101,35 @@ def render_overview(overview: Overview, target_roas: float | None, granularity: 
             figures.trend_figure(overview.trend, granularity), grid_rows(overview), title)
 
 
+def lift_strip(report: LiftReport, search: str | None = "") -> dbc.Alert:
+    """One line on the Overview: the measured incremental lift with its CI, or why there is none."""
+    link = dcc.Link("Incremental ROAS Center →", href="/incrementality" + (search or ""), className="ms-2")
+    if not report.has_control:
+        return dbc.Alert([html.B("Incremental lift: not measured. "), report.warnings[0], link],
+                         color="secondary", class_name="py-2 mb-0 small")
+    c, r, level = report.overall.comparison, report.overall, report.confidence
+    if c.rel_lift is None or c.abs_lift_ci is None:
+        return dbc.Alert([html.B("Incremental lift: "), c.message, link], color="secondary",
+                         class_name="py-2 mb-0 small")
+    rel = fmt.percent(c.rel_lift, signed=True)
+    rel_ci = (f" ({level} CI {fmt.percent(c.rel_lift_ci[0], signed=True)} to "
+              f"{fmt.percent(c.rel_lift_ci[1], signed=True)})" if c.rel_lift_ci else " (CI not estimable)")
+    iroas = (f" · iROAS {fmt.ratio(r.iroas)} ({level} CI {fmt.ratio(r.iroas_ci[0])} to {fmt.ratio(r.iroas_ci[1])})"
+             if r.iroas is not None and r.iroas_ci else "")
+    excludes_zero = c.abs_lift_ci[0] > 0 or c.abs_lift_ci[1] < 0
+    verdict = "the interval excludes no effect" if excludes_zero else "the interval includes no effect"
+    return dbc.Alert([
+        html.B(f"Incremental lift {rel}"), rel_ci, iroas,
+        f" · {fmt.count(c.n_test)} test vs {fmt.count(c.n_control)} control posts, p = {c.p_value:.3g}; {verdict}.",
+        link,
+    ], color="success" if excludes_zero and c.abs_lift > 0 else "light", class_name="py-2 mb-0 small")
+
+
 def register(app, service) -> None:
+    @app.callback(Output(ids.OV_LIFT, "children"), Input(ids.FILTERS, "data"), State(ids.URL, "search"))
+    def _lift(filters, search):
+        return lift_strip(service.lift(service.clean(filters)), search)
+
     @app.callback(
         Output(ids.OV_PERIOD, "children"), Output(ids.OV_KPIS, "children"),
         Output(ids.OV_BY_BRAND, "figure"), Output(ids.OV_BY_PLATFORM, "figure"), Output(ids.OV_BY_TIER, "figure"),

@@ -33,8 +33,8 @@ def chart_card(title: str, graph_id: str, controls=None, height: int = 320) -> d
     ]), class_name="h-100 chart-card")
 
 
-def data_grid(grid_id: str, column_defs: list[dict], page_size: int = 10) -> dag.AgGrid:
-    """A sortable, paged AG Grid; rows come from a callback."""
+def data_grid(grid_id: str, column_defs: list[dict], page_size: int = 10, auto_height: bool = False) -> dag.AgGrid:
+    """A sortable, paged AG Grid; rows come from a callback. auto_height fits short tables to their rows."""
     return dag.AgGrid(
         id=grid_id,
         columnDefs=column_defs,
@@ -43,8 +43,9 @@ def data_grid(grid_id: str, column_defs: list[dict], page_size: int = 10) -> dag
         columnSize="responsiveSizeToFit",
         dashGridOptions={"pagination": True, "paginationPageSize": page_size,
                          "paginationPageSizeSelector": [10, 25, 50, 100], "animateRows": False,
-                         "localeText": {"noRowsToShow": "No data for these filters"}},
-        style={"height": "520px", "width": "100%"},
+                         "localeText": {"noRowsToShow": "No data for these filters"},
+                         **({"domLayout": "autoHeight"} if auto_height else {})},
+        style={"width": "100%"} if auto_height else {"height": "520px", "width": "100%"},
     )
 
 

@@ -20,7 +20,8 @@ SEGMENT_COLUMNS = [
     _number_column("iroas", "iROAS", RATIO),
     _number_column("p_value", "p", P_VALUE),
     _number_column("p_adjusted", "p (BH-adjusted)", P_VALUE),
-    {"field": "verdict", "headerName": "Reading", "minWidth": 220},
+    {"field": "verdict", "headerName": "Reading", "minWidth": 260, "wrapText": True, "autoHeight": True,
+     "cellStyle": {"lineHeight": "1.4", "paddingTop": "6px", "paddingBottom": "6px"}},
 ]
 
 SEGMENT_OPTIONS = [{"label": label, "value": value} for label, value in (
@@ -103,7 +104,7 @@ def incrementality_section() -> html.Div:
             ], className="d-flex justify-content-between align-items-center flex-wrap gap-2 mb-2"),
             dcc.Loading(dcc.Graph(id=ids.INC_FOREST, config={"displaylogo": False, "displayModeBar": "hover"},
                                   style={"height": "360px"}), type="dot", delay_show=300),
-            data_grid(ids.INC_SEGMENTS, SEGMENT_COLUMNS, page_size=10),
+            data_grid(ids.INC_SEGMENTS, SEGMENT_COLUMNS, page_size=10, auto_height=True),
         ]), class_name="mb-3"),
         dbc.Row([
             dbc.Col(dbc.Card(dbc.CardBody([

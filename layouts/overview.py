@@ -47,7 +47,8 @@ def overview_section() -> html.Div:
             html.H4("Campaign Overview", className="mb-0"),
             html.Div(id=ids.OV_PERIOD, className="text-muted small"),
         ], className="section-header mb-3"),
-        html.Div(id=ids.OV_KPIS, className="mb-3"),
+        html.Div(id=ids.OV_KPIS, className="mb-2"),
+        html.Div(id=ids.OV_LIFT, className="lift-strip mb-3"),
         dbc.Row([
             dbc.Col(chart_card("By brand", ids.OV_BY_BRAND, height=280), xs=12, lg=4, class_name="mb-3"),
             dbc.Col(chart_card("By platform", ids.OV_BY_PLATFORM, height=280), xs=12, lg=4, class_name="mb-3"),

@@ -10,6 +10,7 @@ from dash import dcc, html
 from analytics.filters import KnownValues
 from dashboard import ids
 from layouts.filters import filter_bar
+from layouts.incrementality import incrementality_section
 from layouts.overview import overview_section
 
 @dataclass(frozen=True)
@@ -23,6 +24,7 @@ class Section:
 # Only sections that work are listed; the first is the home page.
 SECTIONS = (
     Section("/", "Campaign Overview", ids.NAV_OVERVIEW, overview_section),
+    Section("/incrementality", "Incremental ROAS", ids.NAV_INCREMENTALITY, incrementality_section),
 )
 
 
