@@ -65,7 +65,10 @@ def post_dimension(posts: pd.DataFrame, influencers: pd.DataFrame) -> pd.DataFra
         "category": _text(frame.get("product_category", pd.Series(None, index=frame.index))),
         "platform": _text(platform),
         "tier": _text(frame["tier"]),
-        "campaign_type": frame.get("campaign_type", pd.Series("test", index=frame.index)).fillna("test"),
+        # Missing means "test": without a control group the statistics say so and fall back to an
+        # assumption, labelled as such.
+        "campaign_type": frame.get("campaign_type", pd.Series("test", index=frame.index)).fillna("test")
+        .astype(str).str.strip().str.lower(),
         "price": pd.to_numeric(frame.get("product_price"), errors="coerce"),
         "margin": pd.to_numeric(frame.get("product_margin"), errors="coerce"),
         "reach": pd.to_numeric(frame["reach"], errors="coerce").fillna(0.0),

@@ -41,8 +41,6 @@ from __future__ import annotations
 
 import math
 from dataclasses import dataclass
-from typing import Iterable
-
 import numpy as np
 import pandas as pd
 from scipy import stats
@@ -364,7 +362,8 @@ def incremental_roas(test, control, test_spend, alpha: float = DEFAULT_ALPHA) ->
     Estimand: Δ = average incremental revenue per test post (unit = the post, zero-revenue posts
     included); incremental revenue = n_T·Δ; iROAS = n_T·Δ / test spend, its CI the abs-lift CI
     scaled by n_T / test spend (spend is taken as known, not estimated). ``test_spend`` is the
-    total spend (a number, or one value per test post, summed) of the test posts in ``test``.
+    total spend (a number, or one value per test post, summed) of the test posts in ``test``;
+    posts whose revenue is missing are dropped from n_T, so leave their spend out as well.
     The attributed ROAS Σ test revenue / test spend counts all attributed revenue, organic included.
 
     >>> r = incremental_roas([12.0, 0.0, 30.0, 18.0], [10.0, 0.0, 5.0, 9.0], test_spend=20.0)
@@ -420,7 +419,7 @@ def segment_lifts(units: pd.DataFrame, by: str, outcome: str = "revenue", spend:
 
     Estimand per segment: Δ = average incremental revenue per test post of the segment (unit = the
     post, one row of ``units``; zero-revenue posts included); iROAS = n_T·Δ / the segment's test spend.
-    Rows whose ``campaign_column`` is neither "test" nor "control" are ignored.
+    Rows whose ``campaign_column`` is neither "test" nor "control" are ignored; missing spend counts as 0.
 
     A segment is tested when it has at least ``min_units`` test and ``min_units`` control units and
     the comparison is "ok"; only tested segments enter the BH family (``p_adjusted``); the others
@@ -507,8 +506,9 @@ def sample_ratio_check(n_test: int, n_control: int, expected_control_share: floa
     """Is the test/control split the planned one? Chi-square goodness of fit on the unit counts.
 
     Check this before trusting a lift of the estimand (average incremental revenue per test post;
-    unit = the post, the unit of randomisation; zero-revenue posts included): a mismatch means assignment or tracking lost units
-    selectively, and then the groups are no longer comparable. A strict alpha (0.001) is the norm.
+    unit = the post, the unit of randomisation; zero-revenue posts included): a mismatch means
+    assignment or tracking lost units selectively, and then the groups are no longer comparable.
+    A strict alpha (0.001) is the norm.
 
     >>> sample_ratio_check(800, 200).mismatch, sample_ratio_check(900, 100).mismatch
     (False, True)
@@ -810,8 +810,9 @@ def plain_language(result, currency: str = "₹", unit: str = "post") -> str:
 
     >>> g1 = [0.7, -1.6, -0.2, -1.2, -0.1, 3.4, 3.7, 0.8, 0.0, 2.0]
     >>> g2 = [1.9, 0.8, 1.1, 0.1, -0.1, 4.4, 5.5, 1.6, 4.6, 3.4]
-    >>> print(plain_language(compare_groups(g1, g2)))
-    Test posts earned ₹1.58 less per post than control (95% CI -₹3.37 to ₹0.21); a difference this large could easily arise by chance (p = 0.079) even if promotion had no effect.
+    >>> print(plain_language(compare_groups(g1, g2)))  # doctest: +NORMALIZE_WHITESPACE
+    Test posts earned ₹1.58 less per post than control (95% CI -₹3.37 to ₹0.21); a difference
+    this large could easily arise by chance (p = 0.079) even if promotion had no effect.
     """
     if isinstance(result, GroupComparison):
         return _comparison_sentence(result, currency, unit)

@@ -73,7 +73,7 @@ def trend(rows: pd.DataFrame, granularity: str = "D") -> pd.DataFrame:
     if len(daily):
         daily = daily.asfreq("D", fill_value=0.0)
     if granularity == "W" and len(daily):
-        week_start = daily.index - pd.to_timedelta(daily.index.dayofweek, unit="D")
+        week_start = daily.index - pd.to_timedelta(daily.index.day_of_week, unit="D")
         daily = daily.groupby(week_start).sum()
         revenue, spend = daily["revenue"], daily["spend"]
     else:

@@ -67,11 +67,14 @@ def health_checks(report: LiftReport) -> html.Ul:
                              f"with {report.mde.power:.0%} power; smaller true lifts may go unseen."))
     cuped = report.cuped
     if cuped is not None and cuped.variance_reduction is not None and cuped.adjusted.abs_lift_ci:
-        adjusted = cuped.adjusted
-        items.append(html.Li(
-            f"CUPED (pre-campaign covariate: followers × baseline conversion) reduces the variance by "
-            f"{fmt.percent(max(cuped.variance_reduction, 0.0))}: adjusted lift {fmt.money(adjusted.abs_lift)} per "
-            f"post, {report.confidence} CI {_interval(*adjusted.abs_lift_ci, fmt.money)}."))
+        before, after = cuped.unadjusted, cuped.adjusted
+        items.append(html.Li([
+            "CUPED (pre-campaign covariate: followers × baseline conversion rate): unadjusted ",
+            html.B(fmt.money(before.abs_lift)), f" per post ({report.confidence} CI "
+            f"{_interval(*before.abs_lift_ci, fmt.money)}) vs adjusted ", html.B(fmt.money(after.abs_lift)),
+            f" ({report.confidence} CI {_interval(*after.abs_lift_ci, fmt.money)}); variance "
+            f"{fmt.percent(-cuped.variance_reduction, signed=True)}.",
+        ]))
     return html.Ul(items, className="health-list small mb-0")
 
 

@@ -430,7 +430,8 @@ def test_mde_too_few_units_and_bad_arguments():
 
 
 @pytest.mark.parametrize("target, share, sd, alpha, power", [
-    (0.2, 0.2, 1.0, 0.05, 0.8), (500.0, 0.2, 2500.0, 0.05, 0.8), (1.0, 0.5, 1.0, 0.05, 0.9), (5.0, 0.1, 30.0, 0.01, 0.8),
+    (0.2, 0.2, 1.0, 0.05, 0.8), (500.0, 0.2, 2500.0, 0.05, 0.8), (1.0, 0.5, 1.0, 0.05, 0.9),
+    (5.0, 0.1, 30.0, 0.01, 0.8),
 ])
 def test_units_needed_matches_statsmodels_and_inverts_the_mde(target, share, sd, alpha, power):
     n = units_needed(target, share, sd, alpha=alpha, power=power)
@@ -531,7 +532,8 @@ def test_plain_language_significant_positive_lift():
     text = plain_language(r)
     low, high = r.abs_lift_ci
     assert text == (f"Test posts earned ₹{r.abs_lift:,.0f} more per post than control (95% CI ₹{low:,.0f} to "
-                    f"₹{high:,.0f}); a difference this large would be unlikely (p < 0.001) if promotion had no effect.")
+                    f"₹{high:,.0f}); a difference this large would be unlikely (p < 0.001) "
+                    f"if promotion had no effect.")
     no_confidence_from_p(text)
 
 

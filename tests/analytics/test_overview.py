@@ -62,7 +62,7 @@ def test_weekly_trend_sums_days_into_monday_weeks(facts):
     daily = trend(facts.daily, "D")
     weekly = trend(facts.daily, "W")
     assert weekly["revenue"].sum() == pytest.approx(daily["revenue"].sum())
-    assert (weekly["period"].dt.dayofweek == 0).all()
+    assert (weekly["period"].dt.day_of_week == 0).all()
     assert len(daily) == 10  # every day of the range, empty days included
 
 
