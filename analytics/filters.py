@@ -14,6 +14,7 @@ from urllib.parse import parse_qs, urlencode
 import numpy as np
 import pandas as pd
 
+from analytics.attribution import DEFAULT_MODEL, MODELS
 from analytics.schema import TIERS as TIER_ORDER
 
 LIST_FIELDS = ("brand", "platform", "tier", "category")
@@ -32,6 +33,7 @@ class FilterSpec:
     min_roas: float | None = None  # keep influencers whose ROAS (under the other filters) meets it
     start: str | None = None  # ISO dates, inclusive
     end: str | None = None
+    model: str = DEFAULT_MODEL  # attribution model every revenue figure uses
 
     def to_dict(self) -> dict:
         return {k: list(v) if isinstance(v, tuple) else v for k, v in asdict(self).items()}
@@ -47,6 +49,8 @@ class FilterSpec:
             value = getattr(self, f.name)
             if isinstance(value, tuple):
                 pairs.extend((f.name, v) for v in value)
+            elif f.name == "model" and value == DEFAULT_MODEL:
+                continue  # the default model keeps links short
             elif value is not None:
                 pairs.append((f.name, _format_number(value) if isinstance(value, float) else value))
         return "?" + urlencode(pairs) if pairs else ""
@@ -64,7 +68,7 @@ def parse_query(search: str | None) -> dict:
     """Raw filter values from a URL query string (not yet validated)."""
     values = parse_qs((search or "").lstrip("?"), keep_blank_values=False)
     raw: dict = {name: values.get(name, []) for name in LIST_FIELDS}
-    for name in NUMBER_FIELDS + DATE_FIELDS:
+    for name in NUMBER_FIELDS + DATE_FIELDS + ("model",):
         if values.get(name):
             raw[name] = values[name][0]
     return raw
@@ -137,7 +141,8 @@ def _iso_day(value) -> str | None:
 def clean_spec(raw: Mapping | None, known: KnownValues) -> FilterSpec:
     """A valid, canonical FilterSpec from untrusted input.
 
-    Unknown list values are dropped and the rest put in the data's order; numbers that do not
+    Unknown list values are dropped and the rest put in the data's order; an unknown attribution
+    model falls back to the default; numbers that do not
     parse are ignored; a price range or date range covering all the data means "no filter";
     dates are clamped to the data's range and swapped when reversed.
     """
@@ -166,7 +171,9 @@ def clean_spec(raw: Mapping | None, known: KnownValues) -> FilterSpec:
     if known.first_day:
         start = None if start is None or start <= known.first_day else min(start, known.last_day)
         end = None if end is None or end >= known.last_day else max(end, known.first_day)
-    return FilterSpec(**lists, price_min=price_min, price_max=price_max, min_roas=min_roas, start=start, end=end)
+    model = raw.get("model") if raw.get("model") in MODELS else DEFAULT_MODEL
+    return FilterSpec(**lists, price_min=price_min, price_max=price_max, min_roas=min_roas, start=start, end=end,
+                      model=model)
 
 
 def period(spec: FilterSpec, known: KnownValues) -> tuple[str, str] | None:

@@ -8,6 +8,7 @@ import sys
 import time
 from pathlib import Path
 
+from analytics.attribution import DEFAULT_MODEL, MODELS
 from dashboard import store
 from dashboard.config import Config
 
@@ -93,7 +94,7 @@ def summary(config: Config, raw_filters: dict) -> dict:
 def cmd_summary(args, config: Config) -> int:
     raw = {"brand": args.brand, "platform": args.platform, "tier": args.tier, "category": args.category,
            "start": args.start, "end": args.end, "min_roas": args.min_roas, "price_min": args.price_min,
-           "price_max": args.price_max}
+           "price_max": args.price_max, "model": args.attribution}
     result = summary(config, raw)
     if args.json:
         print(json.dumps(result, indent=2))
@@ -147,6 +148,8 @@ def build_parser() -> argparse.ArgumentParser:
     summ.add_argument("--min-roas", type=float, help="keep influencers whose ROAS is at least this")
     summ.add_argument("--price-min", type=float)
     summ.add_argument("--price-max", type=float)
+    summ.add_argument("--attribution", choices=MODELS, default=DEFAULT_MODEL, metavar="MODEL",
+                      help=f"attribution model: {', '.join(MODELS)} (default {DEFAULT_MODEL})")
 
     export = sub.add_parser("export-raw", help="write the four stored tables as CSV files")
     export.add_argument("directory")

@@ -7,11 +7,13 @@ gunicorn workers with a FileSystemCache or Redis share them.
 from __future__ import annotations
 
 import threading
+from collections import OrderedDict
 from typing import Callable
 
 from flask_caching import Cache
 from sqlalchemy.engine import Engine
 
+from analytics.attribution import DEFAULT_MODEL
 from analytics.facts import Facts, build_facts
 from analytics.filters import FilterSpec, KnownValues, clean_spec, filter_posts, known_values
 from analytics.lift_report import LiftReport, TestPlan, lift_report, plan_test, segment_table
@@ -32,28 +34,43 @@ FACT_COLUMNS = {
 
 
 class DataService:
+    MAX_FACT_SETS = 4  # fact tables kept in memory (one per attribution model in use)
+
     def __init__(self, config: Config, engine: Engine, cache: Cache):
         self.config = config
         self.engine = engine
         self.cache = cache
-        self._facts: tuple[str, Facts, KnownValues] | None = None
+        self._tables: tuple[str, dict] | None = None
+        self._facts: OrderedDict[tuple[str, str], tuple[Facts, KnownValues]] = OrderedDict()
         self._lock = threading.Lock()
 
     def version(self) -> str:
         return store.data_version(self.engine)
 
-    def facts(self) -> tuple[str, Facts, KnownValues]:
-        """(data_version, fact tables, known filter values), rebuilt only when the version changes."""
+    def _raw_tables(self, version: str) -> dict:
+        if self._tables is None or self._tables[0] != version:
+            self._tables = (version, store.load_dataset(self.engine, FACT_COLUMNS))
+        return self._tables[1]
+
+    def facts(self, model: str = DEFAULT_MODEL) -> tuple[str, Facts, KnownValues]:
+        """(data_version, fact tables, known filter values) for an attribution model.
+
+        Built once per (data_version, model) and kept for the few most recently used models; the
+        raw tables are read from the store once per data_version.
+        """
         version = self.version()
-        current = self._facts
-        if current is not None and current[0] == version:
-            return current
+        key = (version, model)
         with self._lock:
-            if self._facts is None or self._facts[0] != version:
-                tables = store.load_dataset(self.engine, FACT_COLUMNS)
-                facts = build_facts(tables)
-                self._facts = (version, facts, known_values(facts.daily))
-            return self._facts
+            if key not in self._facts:
+                facts = build_facts(self._raw_tables(version), model)
+                self._facts[key] = (facts, known_values(facts.daily))
+                for stale in [k for k in self._facts if k[0] != version]:
+                    del self._facts[stale]
+                while len(self._facts) > self.MAX_FACT_SETS:
+                    self._facts.popitem(last=False)
+            self._facts.move_to_end(key)
+            facts, known = self._facts[key]
+        return version, facts, known
 
     def known(self) -> KnownValues:
         return self.facts()[2]
@@ -70,7 +87,7 @@ class DataService:
         return value
 
     def overview(self, spec: FilterSpec, granularity: str = "D") -> Overview:
-        version, facts, known = self.facts()
+        version, facts, known = self.facts(spec.model)
         return self._memoized(
             "overview", version, f"{spec.key()}|{granularity}",
             lambda: campaign_overview(facts.daily, facts.influencers, spec, known, self.config.targets,
@@ -78,8 +95,8 @@ class DataService:
         )
 
     def posts(self, spec: FilterSpec):
-        """The posts (units of randomisation) the filters select."""
-        _, facts, _ = self.facts()
+        """The posts (units of randomisation) the filters select, with revenue under the spec's model."""
+        _, facts, _ = self.facts(spec.model)
         return filter_posts(facts.posts, facts.daily, spec)
 
     def lift(self, spec: FilterSpec) -> LiftReport:
