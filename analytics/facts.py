@@ -15,7 +15,8 @@ from dataclasses import dataclass
 import numpy as np
 import pandas as pd
 
-from analytics.attribution import DEFAULT_MODEL, order_credit
+from analytics.attribution import (DEFAULT_MODEL, DEFAULT_SETTINGS, AttributionSettings, credit as attribution_credit,
+                                   order_keys, post_engagement_ratio, unattributed_share)
 from analytics.schema import TIER_THRESHOLDS, tier_from_followers
 from analytics.spend import spend_by_post
 
@@ -31,6 +32,7 @@ class Facts:
     influencers: pd.DataFrame  # influencer_id, name, platform, tier, follower_count
     unallocated_spend: float  # payouts no post could carry (influencer without posts)
     unmatched_revenue: float  # tracking revenue with no post of its influencer to carry it
+    unattributed_revenue: float = 0.0  # matched orders' revenue no touch earned (outside windows, score remainder)
 
 
 def _text(series: pd.Series) -> pd.Series:
@@ -40,6 +42,9 @@ def _text(series: pd.Series) -> pd.Series:
 def influencer_dimension(influencers: pd.DataFrame, thresholds=TIER_THRESHOLDS) -> pd.DataFrame:
     """Influencers with a tier for everyone: the stored tier, else derived from followers."""
     frame = influencers[["influencer_id", "name", "platform", "follower_count"]].copy()
+    frame["engagement_rate_baseline"] = (
+        pd.to_numeric(influencers["engagement_rate_baseline"], errors="coerce")
+        if "engagement_rate_baseline" in influencers else np.nan)
     frame["conversion_rate_baseline"] = (
         pd.to_numeric(influencers["conversion_rate_baseline"], errors="coerce")
         if "conversion_rate_baseline" in influencers else np.nan)
@@ -104,7 +109,7 @@ def match_posts(tracking: pd.DataFrame, posts: pd.DataFrame) -> pd.Series:
 
 
 def build_facts(tables: dict[str, pd.DataFrame], model: str = DEFAULT_MODEL,
-                tier_thresholds=TIER_THRESHOLDS) -> Facts:
+                tier_thresholds=TIER_THRESHOLDS, settings: AttributionSettings = DEFAULT_SETTINGS) -> Facts:
     """Post-grain and post×day fact tables from the four raw tables."""
     influencers = influencer_dimension(tables["influencers"], tier_thresholds)
     posts = post_dimension(tables["posts"], influencers)
@@ -117,9 +122,24 @@ def build_facts(tables: dict[str, pd.DataFrame], model: str = DEFAULT_MODEL,
     code = code[matched].astype(np.int64).to_numpy()
     rows = tracking.loc[matched]
 
-    touch_time = pd.Series(posts["date"].to_numpy()[code], index=rows.index)
-    credit = order_credit(rows, touch_time, model).to_numpy()
+    baseline = posts["influencer_id"].map(influencers.set_index("influencer_id")["engagement_rate_baseline"])
+    engagement_ratio = post_engagement_ratio(posts["engagements"], posts["reach"], baseline)
+    has_post_id = (rows["post_id"].notna() & rows["post_id"].isin(posts["post_id"])).to_numpy() \
+        if "post_id" in rows else np.zeros(len(rows), dtype=bool)
+    touches = pd.DataFrame({
+        "order_key": order_keys(rows),
+        "touch_time": posts["date"].to_numpy()[code],
+        "order_time": pd.to_datetime(rows["date"]).to_numpy(),
+        "touch_type": rows["touch_type"].to_numpy() if "touch_type" in rows else None,
+        "platform": posts["platform"].to_numpy()[code],
+        "engagement_ratio": engagement_ratio[code],
+        "timing_known": has_post_id,  # an inferred post has no reliable timing: no window, no decay
+    }, index=rows.index)
+    credit_ = attribution_credit(touches, model, settings)
+    credit = credit_.to_numpy()
     raw_revenue = pd.to_numeric(rows["revenue"], errors="coerce").fillna(0.0).to_numpy()
+    order_revenue = pd.Series(raw_revenue).groupby(touches["order_key"].to_numpy()).first()
+    unattributed_revenue = float((order_revenue * unattributed_share(touches, credit_)).sum())
     revenue = raw_revenue * credit
     orders = pd.to_numeric(rows["orders"], errors="coerce").fillna(0.0).to_numpy() * credit
     margin = np.nan_to_num(posts["margin"].to_numpy()[code])
@@ -155,7 +175,8 @@ def build_facts(tables: dict[str, pd.DataFrame], model: str = DEFAULT_MODEL,
     # (followers × baseline conversion rate), known before any post is randomised.
     posts["expected_orders"] = posts["follower_count"] * posts["conversion_rate_baseline"]
     return Facts(posts=posts, daily=daily, influencers=influencers,
-                 unallocated_spend=allocation.unallocated_total, unmatched_revenue=unmatched_revenue)
+                 unallocated_spend=allocation.unallocated_total, unmatched_revenue=unmatched_revenue,
+                 unattributed_revenue=unattributed_revenue)
 
 
 def _attach_dimensions(daily: pd.DataFrame, posts: pd.DataFrame) -> pd.DataFrame:
@@ -166,3 +187,18 @@ def _attach_dimensions(daily: pd.DataFrame, posts: pd.DataFrame) -> pd.DataFrame
         daily[column] = pd.Categorical.from_codes(categorical.codes[code], categorical.categories)
     daily["price"] = posts["price"].to_numpy()[code]
     return daily
+
+
+POST_ATTRIBUTES = ("post_id", "influencer_id", "name", "date", "brand", "product", "category", "platform", "tier",
+                   "campaign_type", "price", "margin")
+
+
+def posts_from_daily(rows: pd.DataFrame, posts: pd.DataFrame) -> pd.DataFrame:
+    """Post-grain rows for a filtered slice of the post×day table: each post's attributes with the
+    sums of its rows in the slice (revenue by order day, spend on the posting day), so figures built
+    on it add up to the Overview's for the same filters."""
+    if rows.empty:
+        return posts.iloc[0:0][[c for c in POST_ATTRIBUTES if c in posts] + list(SUMS)]
+    sums = rows.groupby("post", sort=False)[list(SUMS)].sum()
+    attributes = posts[[c for c in POST_ATTRIBUTES if c in posts]].iloc[sums.index.to_numpy()]
+    return pd.concat([attributes.reset_index(drop=True), sums.reset_index(drop=True)], axis=1)

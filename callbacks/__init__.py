@@ -1,5 +1,5 @@
 """Callbacks, one module per section; each has plain functions plus register(app, service)."""
-from callbacks import filters, incrementality, overview, shell
+from callbacks import filters, incrementality, overview, products, shell
 
 
 def register_all(app, service) -> None:
@@ -7,3 +7,4 @@ def register_all(app, service) -> None:
     filters.register(app, service)
     overview.register(app, service)
     incrementality.register(app, service)
+    products.register(app, service)

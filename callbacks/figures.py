@@ -134,3 +134,47 @@ def forest_figure(table: pd.DataFrame, dimension: str) -> go.Figure:
     fig.update_layout(xaxis=dict(tickprefix="₹", tickformat="~s", title="Incremental revenue per test post"),
                       margin=dict(l=8))
     return fig
+
+
+def category_figure(table: pd.DataFrame) -> go.Figure:
+    """Revenue and spend per category with ROAS on a second axis."""
+    if table.empty:
+        return empty_figure()
+    return breakdown_figure(table.sort_values("revenue", ascending=False), "category")
+
+
+BAND_COLORS = {"High": "#198754", "Medium": "#fd7e14", "Low": "#dc3545", "Unknown": "#adb5bd"}
+
+
+def band_figure(table: pd.DataFrame) -> go.Figure:
+    """Revenue ROAS beside profit ROAS per margin band."""
+    if table.empty:
+        return empty_figure()
+    fig = go.Figure(layout=dict(template=TEMPLATE_NAME, barmode="group", bargap=0.3))
+    fig.add_bar(x=table["margin_band"], y=table["roas"], name="Revenue ROAS", marker_color=REVENUE,
+                hovertemplate="%{x} margin: revenue ROAS %{y:.2f}x<extra></extra>")
+    fig.add_bar(x=table["margin_band"], y=table["profit_roas"], name="Profit ROAS (profit ÷ spend)",
+                marker_color=ROAS, hovertemplate="%{x} margin: profit ROAS %{y:.2f}x<extra></extra>")
+    fig.add_hline(y=0, line=dict(color=MUTED, width=1))
+    fig.update_layout(yaxis=dict(ticksuffix="x"))
+    return fig
+
+
+def price_figure(table: pd.DataFrame, y: str = "revenue") -> go.Figure:
+    """Price (x) vs revenue or ROAS (y) per product; bubble size = orders, colour = margin band."""
+    if table.empty:
+        return empty_figure()
+    fig = go.Figure(layout=dict(template=TEMPLATE_NAME))
+    peak = float(table["orders"].max()) or 1.0
+    for band, part in table.groupby("margin_band", sort=False):
+        fig.add_scatter(
+            x=part["price"], y=part[y], mode="markers", name=f"{band} margin",
+            marker=dict(size=(12 + 38 * np.sqrt(part["orders"].clip(lower=0) / peak)).tolist(),
+                        color=BAND_COLORS.get(band, MUTED), opacity=0.75, line=dict(width=1, color="white")),
+            text=part["product"], customdata=part["orders"],
+            hovertemplate="%{text}<br>price ₹%{x:,.0f}<br>" + ("revenue ₹%{y:,.0f}" if y == "revenue" else
+                                                             "ROAS %{y:.2f}x") + "<br>%{customdata:,.0f} orders"
+                          "<extra></extra>")
+    fig.update_layout(xaxis=dict(title="Price (₹)", tickprefix="₹"),
+                      yaxis=dict(tickprefix="₹", tickformat="~s") if y == "revenue" else dict(ticksuffix="x"))
+    return fig

@@ -13,9 +13,12 @@ from typing import Callable
 from flask_caching import Cache
 from sqlalchemy.engine import Engine
 
-from analytics.attribution import DEFAULT_MODEL
-from analytics.facts import Facts, build_facts
-from analytics.filters import FilterSpec, KnownValues, clean_spec, filter_posts, known_values
+from analytics.attribution import DEFAULT_MODEL, AttributionSettings
+from dashboard.assumptions import load_attribution_settings, save_attribution_settings
+from analytics import products as product_analytics
+from analytics.facts import Facts, build_facts, posts_from_daily
+from analytics.filters import (FilterSpec, KnownValues, apply_filters, clean_spec, filter_posts, known_values,
+                               period, with_dates)
 from analytics.lift_report import LiftReport, TestPlan, lift_report, plan_test, segment_table
 from analytics.overview import Overview, campaign_overview
 from dashboard import store
@@ -23,7 +26,8 @@ from dashboard.config import Config
 
 # The columns the fact tables need; reading fewer columns keeps start-up fast on large data.
 FACT_COLUMNS = {
-    "influencers": ["influencer_id", "name", "platform", "follower_count", "tier", "conversion_rate_baseline"],
+    "influencers": ["influencer_id", "name", "platform", "follower_count", "tier", "conversion_rate_baseline",
+                    "engagement_rate_baseline"],
     "posts": ["post_id", "influencer_id", "platform", "date", "reach", "likes", "comments", "shares", "brand",
               "product", "product_category", "product_price", "product_margin", "campaign_type"],
     "tracking_data": ["influencer_id", "post_id", "order_id", "date", "orders", "revenue", "profit",
@@ -47,7 +51,15 @@ class DataService:
     def version(self) -> str:
         return store.data_version(self.engine)
 
+    def attribution_settings(self) -> AttributionSettings:
+        """The stored attribution assumptions (the brief's defaults until someone edits them)."""
+        return load_attribution_settings(self.engine)
+
+    def save_attribution_settings(self, settings: AttributionSettings) -> None:
+        save_attribution_settings(self.engine, settings)
+
     def _raw_tables(self, version: str) -> dict:
+        """The stored tables (only the columns facts need), read once per data_version."""
         if self._tables is None or self._tables[0] != version:
             self._tables = (version, store.load_dataset(self.engine, FACT_COLUMNS))
         return self._tables[1]
@@ -58,11 +70,14 @@ class DataService:
         Built once per (data_version, model) and kept for the few most recently used models; the
         raw tables are read from the store once per data_version.
         """
-        version = self.version()
+        data_version = self.version()
+        settings = self.attribution_settings()
+        # Results depend on the data and on the attribution assumptions: both are in the version.
+        version = f"{data_version}|{settings.key()}"
         key = (version, model)
         with self._lock:
             if key not in self._facts:
-                facts = build_facts(self._raw_tables(version), model)
+                facts = build_facts(self._raw_tables(data_version), model, settings=settings)
                 self._facts[key] = (facts, known_values(facts.daily))
                 for stale in [k for k in self._facts if k[0] != version]:
                     del self._facts[stale]
@@ -113,3 +128,33 @@ class DataService:
     def plan(self, spec: FilterSpec, n_units: int, control_share: float, target_rel_lift: float | None
              ) -> TestPlan | None:
         return plan_test(self.posts(spec), n_units, control_share, target_rel_lift, self.config.alpha)
+
+    def post_totals(self, spec: FilterSpec):
+        """Post-grain rows summing the filtered post×day slice (adds up to the Overview's figures)."""
+        _, facts, _ = self.facts(spec.model)
+        return posts_from_daily(apply_filters(facts.daily, spec), facts.posts)
+
+    def products(self, spec: FilterSpec) -> dict:
+        """Product ranking (with score), categories, margin bands and the price–performance matrix."""
+        version, _, _ = self.facts(spec.model)
+
+        def compute():
+            posts = self.post_totals(spec)
+            table = product_analytics.product_table(posts)
+            table = table.assign(score=product_analytics.product_score(table))
+            return {"table": table, "categories": product_analytics.category_table(posts),
+                    "bands": product_analytics.margin_band_table(table),
+                    "price": product_analytics.price_performance(table)}
+        return self._memoized("products", version, spec.key(), compute)
+
+    def launches(self, spec: FilterSpec, new_within_days: int):
+        """New vs established products as of the period's last day; first promotion over all dates."""
+        _, _, known = self.facts(spec.model)
+        as_of = period(spec, known)[1] if known.first_day else None
+        if as_of is None:
+            return None
+        posts = self.post_totals(with_dates(spec, None, spec.end))
+        return product_analytics.launch_analysis(posts, as_of, new_within_days)
+
+    def best_influencers(self, spec: FilterSpec, brand: str, product: str):
+        return product_analytics.best_influencers(self.post_totals(spec), product, limit=50, brand=brand)

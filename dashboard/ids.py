@@ -6,6 +6,8 @@ PAGE = "page-content"
 SECTION_SHOWN = "section-shown"  # dcc.Store: path of the section on screen
 NAV_OVERVIEW = "nav-overview"
 NAV_INCREMENTALITY = "nav-incrementality"
+NAV_PRODUCTS = "nav-products"
+NAV_ADVANCED = "nav-advanced"
 ERROR_TOAST = "error-toast"  # shown when a callback fails (the browser never sees a traceback)
 
 # Filter bar
@@ -52,6 +54,18 @@ INC_PLAN_SHARE = "inc-plan-share"
 INC_PLAN_UNITS = "inc-plan-units"
 INC_PLAN_TARGET = "inc-plan-target"
 INC_PLAN_ANSWER = "inc-plan-answer"
+
+# Product Performance Hub
+PR_SUBTITLE = "products-subtitle"
+PR_RANKING = "products-ranking"
+PR_CATEGORIES = "products-categories"
+PR_PRICE = "products-price"
+PR_PRICE_Y = "products-price-y"
+PR_BANDS = "products-bands"
+PR_LAUNCH_DAYS = "products-launch-days"
+PR_LAUNCH = "products-launch"
+PR_PRODUCT = "products-product"
+PR_BEST = "products-best"
 
 
 def kpi(name: str) -> str:

@@ -12,6 +12,7 @@ from dashboard import ids
 from layouts.filters import filter_bar
 from layouts.incrementality import incrementality_section
 from layouts.overview import overview_section
+from layouts.products import products_section
 
 @dataclass(frozen=True)
 class Section:
@@ -24,6 +25,7 @@ class Section:
 # Only sections that work are listed; the first is the home page.
 SECTIONS = (
     Section("/", "Campaign Overview", ids.NAV_OVERVIEW, overview_section),
+    Section("/products", "Products", ids.NAV_PRODUCTS, products_section),
     Section("/incrementality", "Incremental ROAS", ids.NAV_INCREMENTALITY, incrementality_section),
 )
 
