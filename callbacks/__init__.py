@@ -1,5 +1,5 @@
 """Callbacks, one module per section; each has plain functions plus register(app, service)."""
-from callbacks import filters, incrementality, overview, products, shell
+from callbacks import attribution, filters, incrementality, overview, products, shell
 
 
 def register_all(app, service) -> None:
@@ -8,3 +8,4 @@ def register_all(app, service) -> None:
     overview.register(app, service)
     incrementality.register(app, service)
     products.register(app, service)
+    attribution.register(app, service)

@@ -178,3 +178,33 @@ def price_figure(table: pd.DataFrame, y: str = "revenue") -> go.Figure:
     fig.update_layout(xaxis=dict(title="Price (₹)", tickprefix="₹"),
                       yaxis=dict(tickprefix="₹", tickformat="~s") if y == "revenue" else dict(ticksuffix="x"))
     return fig
+
+
+def model_totals_figure(table: pd.DataFrame, labels: dict) -> go.Figure:
+    """Revenue per attribution model (bars) with its ROAS (points, second axis)."""
+    if table.empty or table["revenue"].sum() == 0:
+        return empty_figure()
+    names = [labels.get(m, m) for m in table["model"]]
+    fig = go.Figure(layout=dict(template=TEMPLATE_NAME, showlegend=False))  # the title names both series
+    fig.add_bar(x=names, y=table["revenue"], name="Revenue", marker_color=REVENUE,
+                hovertemplate="%{x}<br>Revenue ₹%{y:,.0f}<extra></extra>")
+    fig.add_scatter(x=names, y=table["roas"], name="ROAS", yaxis="y2", mode="markers+text",
+                    marker=dict(color=ROAS, size=11, symbol="diamond"),
+                    text=["" if not np.isfinite(v) else f"{v:.2f}x" for v in table["roas"]],
+                    textposition="top center", textfont=dict(color=ROAS, size=11),
+                    hovertemplate="%{x}<br>ROAS %{y:.2f}x<extra></extra>")
+    _roas_axis(fig, table["roas"])
+    fig.update_layout(yaxis=dict(tickprefix="₹", tickformat="~s"))
+    return fig
+
+
+def model_roas_figure(table: pd.DataFrame, dimension: str, labels: dict) -> go.Figure:
+    """ROAS per group, one bar per attribution model."""
+    if table.empty:
+        return empty_figure()
+    fig = go.Figure(layout=dict(template=TEMPLATE_NAME, barmode="group", bargap=0.2))
+    for model, part in table.groupby("model", sort=False):
+        fig.add_bar(x=part[dimension], y=part["roas"], name=labels.get(model, model),
+                    hovertemplate="%{x}<br>" + labels.get(model, model) + " ROAS %{y:.2f}x<extra></extra>")
+    fig.update_layout(yaxis=dict(ticksuffix="x"))
+    return fig

@@ -8,6 +8,7 @@ from __future__ import annotations
 
 from dash import Input, Output, ctx
 
+from analytics.attribution import DEFAULT_MODEL, MODEL_LABELS
 from analytics.filters import FilterSpec, KnownValues, clean_spec, parse_query
 from callbacks import format as fmt
 from dashboard import ids
@@ -15,21 +16,23 @@ from dashboard import ids
 CONTROL_OUTPUTS = (
     (ids.F_BRAND, "value"), (ids.F_PLATFORM, "value"), (ids.F_TIER, "value"), (ids.F_CATEGORY, "value"),
     (ids.F_PRICE, "value"), (ids.F_MIN_ROAS, "value"), (ids.F_DATES, "start_date"), (ids.F_DATES, "end_date"),
+    (ids.F_MODEL, "value"),
 )
 
 
-def controls_to_raw(brand, platform, tier, category, price, min_roas, start, end) -> dict:
+def controls_to_raw(brand, platform, tier, category, price, min_roas, start, end, model=None) -> dict:
     """What the controls say, as raw filter values."""
     price = price or [None, None]
     return {"brand": brand or [], "platform": platform or [], "tier": tier or [], "category": category or [],
-            "price_min": price[0], "price_max": price[1], "min_roas": min_roas, "start": start, "end": end}
+            "price_min": price[0], "price_max": price[1], "min_roas": min_roas, "start": start, "end": end,
+            "model": model}
 
 
 def spec_to_controls(spec: FilterSpec, known: KnownValues) -> tuple:
     price = [spec.price_min if spec.price_min is not None else known.price_min,
              spec.price_max if spec.price_max is not None else known.price_max]
     return (list(spec.brand), list(spec.platform), list(spec.tier), list(spec.category), price, spec.min_roas,
-            spec.start, spec.end)
+            spec.start, spec.end, spec.model)
 
 
 def describe(spec: FilterSpec) -> str:
@@ -44,6 +47,8 @@ def describe(spec: FilterSpec) -> str:
         parts.append(f"influencer ROAS ≥ {spec.min_roas:g}x")
     if spec.start or spec.end:
         parts.append(f"{fmt.day(spec.start) if spec.start else 'start'} – {fmt.day(spec.end) if spec.end else 'end'}")
+    if spec.model != DEFAULT_MODEL:
+        parts.append(f"{MODEL_LABELS[spec.model].lower()} attribution")
     return "Showing: " + ("; ".join(parts) if parts else "all data")
 
 

@@ -5,6 +5,7 @@ import dash_bootstrap_components as dbc
 import numpy as np
 from dash import Input, Output, State, dcc, html
 
+from analytics.attribution import MODEL_LABELS
 from analytics.lift_report import LiftReport
 from analytics.overview import KpiDelta, Overview
 from callbacks import figures
@@ -82,22 +83,29 @@ def grid_rows(overview: Overview) -> list[dict]:
     return table.to_dict("records")
 
 
-def period_text(overview: Overview) -> str:
+def attribution_text(model: str, settings) -> str:
+    """Which model and windows the revenue figures use (assumptions are labelled where used)."""
+    return (f"revenue by {MODEL_LABELS[model].lower()} attribution ({settings.click_window_days:g}-day click / "
+            f"{settings.view_window_days:g}-day view windows)")
+
+
+def period_text(overview: Overview, attribution: str = "revenue by last-touch attribution") -> str:
     if not overview.period:
         return "No data for these filters"
     scope = f"{fmt.count(overview.influencers)} influencers · {fmt.count(overview.posts)} posts"
     compared = (f"changes vs {fmt.period(overview.previous_period)}" if overview.previous_period
                 else "no earlier data to compare with")
-    return f"{fmt.period(overview.period)} · {scope} · {compared} · revenue by last-touch attribution"
+    return f"{fmt.period(overview.period)} · {scope} · {compared} · {attribution}"
 
 
-def render_overview(overview: Overview, target_roas: float | None, granularity: str = "D") -> tuple:
+def render_overview(overview: Overview, target_roas: float | None, granularity: str = "D",
+                    attribution: str = "revenue by last-touch attribution") -> tuple:
     """Every output of the Overview for one computed Overview."""
     breakdowns = tuple(figures.breakdown_figure(overview.breakdowns[name], name, target_roas)
                        for name in ("brand", "platform", "tier"))
     title = f"Top {len(overview.top_influencers)} influencers by revenue" if len(overview.top_influencers) else \
         "Top influencers: no data for these filters"
-    return (period_text(overview), kpi_cards(overview), *breakdowns,
+    return (period_text(overview, attribution), kpi_cards(overview), *breakdowns,
             figures.trend_figure(overview.trend, granularity), grid_rows(overview), title)
 
 
@@ -138,5 +146,7 @@ def register(app, service) -> None:
     )
     def _refresh(filters, granularity):
         granularity = granularity if granularity in ("D", "W") else "D"
-        overview = service.overview(service.clean(filters), granularity)
-        return render_overview(overview, service.config.targets.get("roas"), granularity)
+        spec = service.clean(filters)
+        overview = service.overview(spec, granularity)
+        attribution = attribution_text(spec.model, service.attribution_settings())
+        return render_overview(overview, service.config.targets.get("roas"), granularity, attribution)

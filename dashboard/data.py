@@ -8,12 +8,14 @@ from __future__ import annotations
 
 import threading
 from collections import OrderedDict
+from dataclasses import replace
 from typing import Callable
 
 from flask_caching import Cache
 from sqlalchemy.engine import Engine
 
-from analytics.attribution import DEFAULT_MODEL, AttributionSettings
+from analytics import model_comparison
+from analytics.attribution import DEFAULT_MODEL, MODELS, AttributionSettings
 from dashboard.assumptions import load_attribution_settings, save_attribution_settings
 from analytics import products as product_analytics
 from analytics.facts import Facts, build_facts, posts_from_daily
@@ -38,7 +40,7 @@ FACT_COLUMNS = {
 
 
 class DataService:
-    MAX_FACT_SETS = 4  # fact tables kept in memory (one per attribution model in use)
+    MAX_FACT_SETS = len(MODELS) + 1  # fact tables kept in memory (one per attribution model in use)
 
     def __init__(self, config: Config, engine: Engine, cache: Cache):
         self.config = config
@@ -158,3 +160,20 @@ class DataService:
 
     def best_influencers(self, spec: FilterSpec, brand: str, product: str):
         return product_analytics.best_influencers(self.post_totals(spec), product, limit=50, brand=brand)
+
+    def model_comparison(self, spec: FilterSpec) -> dict:
+        """The selection under every attribution model: totals, by platform and tier, credit shifts."""
+        version, _, _ = self.facts(spec.model)
+        neutral = replace(spec, model=DEFAULT_MODEL)
+
+        def compute():
+            rows = {}
+            for model in MODELS:
+                _, facts, _ = self.facts(model)
+                rows[model] = apply_filters(facts.daily, replace(spec, model=model))
+            influencers = self.facts(DEFAULT_MODEL)[1].influencers
+            return {"totals": model_comparison.totals_by_model(rows),
+                    "platform": model_comparison.compare_by(rows, "platform"),
+                    "tier": model_comparison.compare_by(rows, "tier"),
+                    "shift": model_comparison.credit_shift(rows, influencers).head(200)}
+        return self._memoized("models", version, neutral.key(), compute)

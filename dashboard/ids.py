@@ -7,6 +7,7 @@ SECTION_SHOWN = "section-shown"  # dcc.Store: path of the section on screen
 NAV_OVERVIEW = "nav-overview"
 NAV_INCREMENTALITY = "nav-incrementality"
 NAV_PRODUCTS = "nav-products"
+NAV_ATTRIBUTION = "nav-attribution"
 NAV_ADVANCED = "nav-advanced"
 ERROR_TOAST = "error-toast"  # shown when a callback fails (the browser never sees a traceback)
 
@@ -19,6 +20,7 @@ F_PRICE = "filter-price"
 F_MIN_ROAS = "filter-min-roas"
 F_DATES = "filter-dates"
 F_RESET = "filter-reset"
+F_MODEL = "filter-model"  # attribution model
 F_SUMMARY = "filter-summary"
 F_TOGGLE = "filter-toggle"  # shows / hides the filters on a phone
 F_BODY = "filter-body"
@@ -66,6 +68,23 @@ PR_LAUNCH_DAYS = "products-launch-days"
 PR_LAUNCH = "products-launch"
 PR_PRODUCT = "products-product"
 PR_BEST = "products-best"
+
+# Attribution models and assumptions
+AT_SUBTITLE = "attribution-subtitle"
+AT_TOTALS = "attribution-totals"
+AT_PLATFORM = "attribution-platform"
+AT_TIER = "attribution-tier"
+AT_SHIFT = "attribution-shift"
+AT_SAVE = "attribution-save"
+AT_DEFAULTS = "attribution-defaults"
+AT_MESSAGE = "attribution-message"
+AT_STATS = "attribution-stats"
+SETTING = "attribution-setting"  # pattern-matching type of the assumption inputs
+
+
+def setting(name: str) -> dict:
+    """Id of one assumption input (pattern-matching: {"type": SETTING, "name": name})."""
+    return {"type": SETTING, "name": name}
 
 
 def kpi(name: str) -> str:

@@ -6,6 +6,7 @@ from datetime import date
 import dash_bootstrap_components as dbc
 from dash import dcc, html
 
+from analytics.attribution import DEFAULT_MODEL, MODEL_LABELS, MODELS
 from analytics.filters import KnownValues
 from dashboard import ids
 
@@ -40,7 +41,7 @@ def _range_filters(known: KnownValues) -> dbc.Row:
             dcc.RangeSlider(id=ids.F_PRICE, min=low, max=high, value=[low, high], step=1,
                             marks=price_marks(known), allowCross=False,
                             tooltip={"placement": "bottom", "always_visible": False}),
-        ], xs=12, md=6, lg=4, class_name="mb-2"),
+        ], xs=12, md=6, lg=3, class_name="mb-2"),
         dbc.Col([
             dbc.Label("Minimum influencer ROAS", html_for=ids.F_MIN_ROAS, class_name="filter-label"),
             dbc.Input(id=ids.F_MIN_ROAS, type="number", min=0, step=0.1, placeholder="Any", debounce=True),
@@ -54,7 +55,12 @@ def _range_filters(known: KnownValues) -> dbc.Row:
                 end_date_placeholder_text=_nice(known.last_day), clearable=True,
                 number_of_months_shown=1, minimum_nights=0,
             ), className="date-picker"),
-        ], xs=12, md=6, lg=4, class_name="mb-2"),
+        ], xs=12, md=6, lg=3, class_name="mb-2"),
+        dbc.Col([
+            dbc.Label("Attribution model", html_for=ids.F_MODEL, class_name="filter-label"),
+            dcc.Dropdown(id=ids.F_MODEL, options=[{"label": MODEL_LABELS[m], "value": m} for m in MODELS],
+                         value=DEFAULT_MODEL, clearable=False, searchable=False),
+        ], xs=6, md=3, lg=2, class_name="mb-2"),
         dbc.Col([
             dbc.Label("\u00a0", class_name="filter-label d-none d-lg-block"),
             dbc.Button("Reset filters", id=ids.F_RESET, color="secondary", outline=True, class_name="w-100"),

@@ -26,3 +26,14 @@ def demo_db(tmp_path_factory, demo):
 @pytest.fixture
 def config(demo_db):
     return Config(database_url=demo_db, targets={"roas": 3.0})
+
+
+@pytest.fixture
+def private_config(demo_db, tmp_path):
+    """A Config on a private copy of the demo database, for tests that write to it."""
+    import shutil
+
+    source = demo_db.removeprefix("sqlite:///")
+    target = tmp_path / "private.sqlite"
+    shutil.copyfile(source, target)
+    return Config(database_url=f"sqlite:///{target}", targets={"roas": 3.0})
