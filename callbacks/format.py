@@ -70,3 +70,11 @@ def period(days: tuple[str, str] | None) -> str:
     if not days:
         return ""
     return f"{day(days[0])} – {day(days[1])}"
+
+
+def attribution(model: str, settings) -> str:
+    """Which model and windows revenue figures use: an assumption, labelled where it is used."""
+    from analytics.attribution import MODEL_LABELS
+
+    return (f"revenue by {MODEL_LABELS.get(model, model).lower()} attribution ({settings.click_window_days:g}-day "
+            f"click / {settings.view_window_days:g}-day view windows)")

@@ -78,9 +78,10 @@ def health_checks(report: LiftReport) -> html.Ul:
     return html.Ul(items, className="health-list small mb-0")
 
 
-def subtitle(report: LiftReport) -> str:
-    return (f"{fmt.count(report.n_units)} posts · unit: the post · estimand: average incremental revenue per "
+def subtitle(report: LiftReport, attribution: str = "") -> str:
+    text = (f"{fmt.count(report.n_units)} posts · unit: the post · estimand: average incremental revenue per "
             f"test post · {report.confidence} confidence intervals (Welch)")
+    return f"{text} · {attribution}" if attribution else text
 
 
 def segment_rows(table: pd.DataFrame, dimension: str) -> list[dict]:
@@ -117,8 +118,8 @@ def plan_answer(plan: TestPlan | None, target_pct: float | None) -> list:
     return lines
 
 
-def render_lift(report: LiftReport) -> tuple:
-    return (subtitle(report), alerts(report), *lift_cards(report), reading(report),
+def render_lift(report: LiftReport, attribution: str = "") -> tuple:
+    return (subtitle(report, attribution), alerts(report), *lift_cards(report), reading(report),
             figures.group_means_figure(report.group_means, report.confidence),
             figures.tier_incrementality_figure(report.by_tier, report.confidence), health_checks(report))
 
@@ -136,7 +137,8 @@ def register(app, service) -> None:
         Input(ids.FILTERS, "data"),
     )
     def _refresh(filters):
-        return render_lift(service.lift(service.clean(filters)))
+        spec = service.clean(filters)
+        return render_lift(service.lift(spec), fmt.attribution(spec.model, service.attribution_settings()))
 
     @app.callback(
         Output(ids.INC_FOREST, "figure"), Output(ids.INC_SEGMENTS, "rowData"),

@@ -5,7 +5,6 @@ import dash_bootstrap_components as dbc
 import numpy as np
 from dash import Input, Output, State, dcc, html
 
-from analytics.attribution import MODEL_LABELS
 from analytics.lift_report import LiftReport
 from analytics.overview import KpiDelta, Overview
 from callbacks import figures
@@ -83,12 +82,6 @@ def grid_rows(overview: Overview) -> list[dict]:
     return table.to_dict("records")
 
 
-def attribution_text(model: str, settings) -> str:
-    """Which model and windows the revenue figures use (assumptions are labelled where used)."""
-    return (f"revenue by {MODEL_LABELS[model].lower()} attribution ({settings.click_window_days:g}-day click / "
-            f"{settings.view_window_days:g}-day view windows)")
-
-
 def period_text(overview: Overview, attribution: str = "revenue by last-touch attribution") -> str:
     if not overview.period:
         return "No data for these filters"
@@ -148,5 +141,5 @@ def register(app, service) -> None:
         granularity = granularity if granularity in ("D", "W") else "D"
         spec = service.clean(filters)
         overview = service.overview(spec, granularity)
-        attribution = attribution_text(spec.model, service.attribution_settings())
+        attribution = fmt.attribution(spec.model, service.attribution_settings())
         return render_overview(overview, service.config.targets.get("roas"), granularity, attribution)

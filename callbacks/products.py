@@ -61,9 +61,9 @@ def launch_summary(launch) -> list:
             html.P(f"New products as of {fmt.day(launch.as_of.isoformat())}: {listing}.", className="small mb-0")]
 
 
-def render_products(view: dict) -> tuple:
+def render_products(view: dict, attribution: str = "") -> tuple:
     table = view["table"]
-    subtitle = (f"{len(table)} products · ranking, ROAS and margins under the selected filters"
+    subtitle = (f"{len(table)} products · ranking, ROAS and margins under the selected filters · {attribution}"
                 if len(table) else "No data for these filters")
     return (subtitle, ranking_rows(table), figures.category_figure(view["categories"]),
             figures.band_figure(view["bands"]), product_options(table))
@@ -76,7 +76,8 @@ def register(app, service) -> None:
         Input(ids.FILTERS, "data"),
     )
     def _refresh(filters):
-        return render_products(service.products(service.clean(filters)))
+        spec = service.clean(filters)
+        return render_products(service.products(spec), fmt.attribution(spec.model, service.attribution_settings()))
 
     @app.callback(Output(ids.PR_PRICE, "figure"), Input(ids.FILTERS, "data"), Input(ids.PR_PRICE_Y, "value"))
     def _price(filters, y):
