@@ -88,7 +88,8 @@ class MarginBands:
 DEFAULT_MARGIN_BANDS = MarginBands()
 
 
-def margin_band(margin, bands: MarginBands = DEFAULT_MARGIN_BANDS):
+def margin_band(margin: float | None | pd.Series | np.ndarray, bands: MarginBands = DEFAULT_MARGIN_BANDS
+                ) -> str | pd.Series:
     """The margin band ("High", "Medium", "Low", "Unknown") of one margin, or a Series of them for
     an array or Series of margins (a Series keeps its index).
 

@@ -1,5 +1,5 @@
 """Callbacks, one module per section; each has plain functions plus register(app, service)."""
-from callbacks import attribution, filters, incrementality, overview, products, shell
+from callbacks import advanced, attribution, filters, incrementality, overview, products, shell
 
 
 def register_all(app, service) -> None:
@@ -9,3 +9,4 @@ def register_all(app, service) -> None:
     incrementality.register(app, service)
     products.register(app, service)
     attribution.register(app, service)
+    advanced.register(app, service)

@@ -208,3 +208,42 @@ def model_roas_figure(table: pd.DataFrame, dimension: str, labels: dict) -> go.F
                     hovertemplate="%{x}<br>" + labels.get(model, model) + " ROAS %{y:.2f}x<extra></extra>")
     fig.update_layout(yaxis=dict(ticksuffix="x"))
     return fig
+
+
+def tier_bootstrap_figure(table: pd.DataFrame, level: str) -> go.Figure:
+    """ROAS per tier with its bootstrap interval (no bar when a tier is too small for one)."""
+    if table.empty:
+        return empty_figure()
+    lows = [None if not np.isfinite(v) else v for v in table["ci_low"]]
+    highs = [None if not np.isfinite(v) else v for v in table["ci_high"]]
+    fig = go.Figure(layout=dict(template=TEMPLATE_NAME, showlegend=False, bargap=0.45))
+    fig.add_bar(x=table["tier"], y=table["roas"], marker_color=REVENUE,
+                error_y=_error_bars(table["roas"], lows, highs), customdata=table["influencers"],
+                hovertemplate=f"%{{x}}: ROAS %{{y:.2f}}x<br>%{{customdata}} influencers<br>{level} bootstrap CI"
+                              "<extra></extra>")
+    fig.update_layout(yaxis=dict(ticksuffix="x", title=f"ROAS ({level} CI)"))
+    return fig
+
+
+def forecast_figure(result, metric: str) -> go.Figure:
+    """History, the forecast and its 80% and 95% prediction intervals."""
+    if result is None:
+        return empty_figure()
+    if not result.ok:
+        return empty_figure(result.message)
+    money = metric in ("revenue", "spend")
+    fmt_y = "₹%{y:,.0f}" if money else ("%{y:.2f}x" if metric == "roas" else "%{y:,.0f}")
+    history, ahead = result.history, result.forecast
+    fig = go.Figure(layout=dict(template=TEMPLATE_NAME, hovermode="x unified"))
+    fig.add_scatter(x=history["period"], y=history["actual"], name="Actual", mode="lines",
+                    line=dict(color=REVENUE, width=1.8), hovertemplate=f"Actual {fmt_y}<extra></extra>")
+    for level, opacity in (("95", 0.15), ("80", 0.3)):
+        fig.add_scatter(x=list(ahead["period"]) + list(ahead["period"][::-1]),
+                        y=list(ahead[f"hi{level}"]) + list(ahead[f"lo{level}"][::-1]), fill="toself", mode="lines",
+                        fillcolor=f"rgba(253,126,20,{opacity})", line=dict(width=0), name=f"{level}% interval",
+                        hoverinfo="skip")
+    fig.add_scatter(x=ahead["period"], y=ahead["mean"], name="Forecast", mode="lines",
+                    line=dict(color=ROAS, width=2, dash="dash"), hovertemplate=f"Forecast {fmt_y}<extra></extra>")
+    fig.update_layout(yaxis=dict(tickprefix="₹", tickformat="~s") if money else
+                      dict(ticksuffix="x") if metric == "roas" else dict(tickformat="~s"))
+    return fig

@@ -14,7 +14,9 @@ from typing import Callable
 from flask_caching import Cache
 from sqlalchemy.engine import Engine
 
-from analytics import model_comparison
+from analytics import forecast as forecasting
+from analytics import model_comparison, tiers
+from analytics.metrics import metrics_by
 from analytics.attribution import DEFAULT_MODEL, MODELS, AttributionSettings
 from dashboard.assumptions import load_attribution_settings, save_attribution_settings
 from analytics import products as product_analytics
@@ -177,3 +179,54 @@ class DataService:
                     "tier": model_comparison.compare_by(rows, "tier"),
                     "shift": model_comparison.credit_shift(rows, influencers).head(200)}
         return self._memoized("models", version, neutral.key(), compute)
+
+    def brands(self, spec: FilterSpec):
+        """Per brand: revenue, spend, ROAS, profit, and iROAS with its CI where a control group exists."""
+        version, facts, _ = self.facts(spec.model)
+
+        def compute():
+            table = metrics_by(apply_filters(facts.daily, spec), "brand")
+            lifts = self.segments(spec, "brand")
+            if len(lifts):
+                table = table.merge(lifts[["brand", "iroas", "iroas_low", "iroas_high", "warning"]], on="brand",
+                                    how="left")
+            return table
+        return self._memoized("brands", version, spec.key(), compute)
+
+    def platforms(self, spec: FilterSpec):
+        """Per platform: posts, revenue and spend per post, ROAS, engagement rate, CPE, CPM."""
+        version, facts, _ = self.facts(spec.model)
+
+        def compute():
+            table = metrics_by(apply_filters(facts.daily, spec), "platform")
+            posts = table["posts"].where(table["posts"] > 0)
+            return table.assign(revenue_per_post=table["revenue"] / posts, spend_per_post=table["spend"] / posts)
+        return self._memoized("platforms", version, spec.key(), compute)
+
+    def tier_uncertainty(self, spec: FilterSpec) -> tuple:
+        """(ROAS per tier with bootstrap CIs, Micro − Mega difference with its CI)."""
+        version, _, _ = self.facts(spec.model)
+
+        def compute():
+            posts = self.post_totals(spec)
+            alpha = self.config.alpha
+            return tiers.tier_roas_bootstrap(posts, alpha=alpha), tiers.tier_difference(posts, alpha=alpha)
+        return self._memoized("tiers", version, spec.key(), compute)
+
+    def forecast(self, spec: FilterSpec, metric: str, granularity: str, seasonal: bool):
+        """History and forecast of a metric under the filters, ending on the last posting day (later
+        days only collect the tail of the attribution window and would read as a collapse)."""
+        version, facts, known = self.facts(spec.model)
+
+        def compute():
+            rows = apply_filters(facts.daily, spec)
+            if rows.empty:
+                return None
+            last_post = facts.posts["date"].max().date().isoformat()
+            end = min(spec.end or last_post, last_post)
+            values = forecasting.series(rows, metric, granularity, start=spec.start, end=end)
+            horizon = 28 if granularity == "D" else 8
+            seasonality = forecasting.SeasonalityAssumptions() if seasonal else None
+            return forecasting.forecast(values, horizon, granularity, seasonality=seasonality)
+        key = f"{spec.key()}|{metric}|{granularity}|{seasonal}"
+        return self._memoized("forecast", version, key, compute)

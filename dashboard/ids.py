@@ -81,6 +81,18 @@ AT_MESSAGE = "attribution-message"
 AT_STATS = "attribution-stats"
 SETTING = "attribution-setting"  # pattern-matching type of the assumption inputs
 
+# Advanced analytics
+AD_SUBTITLE = "advanced-subtitle"
+AD_BRANDS = "advanced-brands"
+AD_PLATFORMS = "advanced-platforms"
+AD_TIERS = "advanced-tiers"
+AD_TIER_TEXT = "advanced-tier-text"
+AD_METRIC = "advanced-metric"
+AD_GRANULARITY = "advanced-granularity"
+AD_SEASONALITY = "advanced-seasonality"
+AD_FORECAST = "advanced-forecast"
+AD_FORECAST_TEXT = "advanced-forecast-text"
+
 
 def setting(name: str) -> dict:
     """Id of one assumption input (pattern-matching: {"type": SETTING, "name": name})."""

@@ -10,6 +10,7 @@ from dash import dcc, html
 from analytics.filters import KnownValues
 from dashboard import ids
 from layouts.filters import filter_bar
+from layouts.advanced import advanced_section
 from layouts.attribution import attribution_section
 from layouts.incrementality import incrementality_section
 from layouts.overview import overview_section
@@ -28,6 +29,7 @@ SECTIONS = (
     Section("/", "Campaign Overview", ids.NAV_OVERVIEW, overview_section),
     Section("/products", "Products", ids.NAV_PRODUCTS, products_section),
     Section("/incrementality", "Incremental ROAS", ids.NAV_INCREMENTALITY, incrementality_section),
+    Section("/advanced", "Advanced", ids.NAV_ADVANCED, advanced_section),
     Section("/attribution", "Attribution", ids.NAV_ATTRIBUTION, attribution_section),
 )
 
