@@ -568,6 +568,67 @@ def _measure_running_server(base: str, proc: subprocess.Popen, log_path: Path, s
     return {"page_s": page_s, "figures_s": figures_s}, combos, http, rss
 
 
+def _section_refreshers(service):
+    """name -> function(spec) doing what each section's callbacks do on a filter change."""
+    from callbacks import figures
+    from callbacks.advanced import brand_rows, tier_text
+    from callbacks.attribution import render_comparison
+    from callbacks.incrementality import render_lift, segment_rows
+    from callbacks.products import render_products
+
+    def products(spec):
+        view = service.products(spec)
+        outputs = render_products(view)
+        figures.price_figure(view["price"])
+        service.launches(spec, 60)
+        if len(view["table"]):
+            first = view["table"].iloc[0]
+            service.best_influencers(spec, first["brand"], first["product"])
+        return outputs
+
+    def advanced(spec):
+        tiers_result, difference = service.tier_uncertainty(spec)
+        brand_rows(service.brands(spec), "95%")
+        service.platforms(spec)
+        result = service.forecast(spec, "revenue", "W", False)
+        return (figures.tier_bootstrap_figure(tiers_result.table, "95%"), tier_text(difference, tiers_result),
+                figures.forecast_figure(result, "revenue"))
+
+    def incrementality(spec):
+        outputs = render_lift(service.lift(spec))
+        table = service.segments(spec, "tier")
+        return outputs, figures.forest_figure(table, "tier"), segment_rows(table, "tier")
+
+    def attribution(spec):
+        return render_comparison(service.model_comparison(spec))
+
+    return {"Product Performance Hub": products, "Advanced analytics": advanced,
+            "Incremental ROAS Center": incrementality, "Attribution comparison (6 models)": attribution}
+
+
+def refresh_sections_in_process(db: Path, combos: list[Combo]) -> str:
+    """Median / p90 / max cache-miss refresh of the other sections over the same combinations."""
+    from dashboard import create_app
+    from dashboard.config import Config
+
+    app = create_app(Config(database_url=database_url(db)))
+    service = app.server.config["DASHBOARD_SERVICE"]
+    lines = ["| section | first refresh (cold) | cache-miss median | p90 | max |", "|---|---|---|---|---|"]
+    with app.server.app_context():
+        service.facts()
+        for name, refresh in _section_refreshers(service).items():
+            times = []
+            for combo in [combos[0]] + combos:
+                service.cache.clear()
+                started = time.perf_counter()
+                refresh(service.clean(combo.raw()))
+                times.append(time.perf_counter() - started)
+            cold, warm = times[0], times[1:]
+            lines.append(f"| {name} | {ms(cold)} | {ms(statistics.median(warm))} | {ms(p90(warm))} | "
+                         f"{ms(max(warm))} |")
+    return "\n".join(lines)
+
+
 def main(argv: list[str] | None = None) -> int:
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     parser.add_argument("--fresh", action="store_true", help="regenerate the benchmark database")
@@ -579,9 +640,14 @@ def main(argv: list[str] | None = None) -> int:
     start, combos, http, rss = measure_server(db)
     print("timing the same combinations in-process …", flush=True)
     local = refresh_in_process(db, combos, args.profile)
+    print("timing the other sections in-process …", flush=True)
+    sections = refresh_sections_in_process(db, combos)
 
     rows = build_rows(data, start, http, local, rss)
     report = ["## Overview benchmark (10k influencers / 100k posts / 1M events)", "", markdown(rows), "",
+              "### Other sections, server-side in-process, cache misses over the same 20 combinations", "",
+              "(first refresh: the first combination once, including building fact tables per attribution "
+              "model where a section needs them)", "", sections, "",
               "### Per combination", "", per_request_table(combos, http, local)]
     if local.profile:
         report += ["", f"### cProfile of the {len(combos)} in-process cache misses (top 10 cumulative)", "",
