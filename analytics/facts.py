@@ -94,6 +94,7 @@ def match_posts(tracking: pd.DataFrame, posts: pd.DataFrame) -> pd.Series:
     known = post_id.notna() & post_id.isin(posts["post_id"])
     result = post_id.where(known, None).astype(object)
     todo = tracking.loc[~known, ["influencer_id", "date"]].copy()
+    todo["influencer_id"] = todo["influencer_id"].astype(str)  # as the posts have it (may arrive as a categorical)
     if todo.empty:
         return result
     todo["order_day"] = pd.to_datetime(todo["date"]).dt.normalize()

@@ -11,6 +11,7 @@ from pathlib import Path
 from analytics.attribution import DEFAULT_MODEL, MODELS
 from dashboard import store
 from dashboard.config import Config
+from dashboard.import_cli import add_import_command, cmd_import
 
 
 def _engine(config: Config):
@@ -153,11 +154,12 @@ def build_parser() -> argparse.ArgumentParser:
 
     export = sub.add_parser("export-raw", help="write the four stored tables as CSV files")
     export.add_argument("directory")
+    add_import_command(sub)
     return parser
 
 
 COMMANDS = {"run": cmd_run, "serve": cmd_serve, "demo": cmd_demo, "summary": cmd_summary,
-            "export-raw": cmd_export_raw}
+            "export-raw": cmd_export_raw, "import": cmd_import}
 
 
 def main(argv: list[str] | None = None) -> int:

@@ -52,6 +52,9 @@ class Config:
     alpha: float = 0.05  # significance level; intervals are (1 − alpha) confidence intervals
     control_share: float = 0.2  # planned share of posts held out as control
     organic_share: float = 0.2  # assumed organic share of revenue, used only when there is no control group
+    # Data management: largest upload accepted, and how many earlier datasets an import keeps to restore.
+    max_upload_bytes: int = 64 * 1024 * 1024
+    import_snapshots: int = 3
     # How many influencers the Overview's top-influencer grid lists.
     top_influencers: int = 100
     title: str = "Influencer ROI Dashboard"
@@ -71,6 +74,8 @@ class Config:
             cache_redis_url=env.get("CACHE_REDIS_URL"),
             cache_timeout=int(env.get("CACHE_TIMEOUT", "3600")),
             targets=targets,
+            max_upload_bytes=int(float(env.get("MAX_UPLOAD_MB", "64")) * 1024 * 1024),
+            import_snapshots=int(env.get("IMPORT_SNAPSHOTS", "3")),
         )
 
     def with_changes(self, **changes) -> "Config":
