@@ -1,5 +1,5 @@
 """Callbacks, one module per section; each has plain functions plus register(app, service)."""
-from callbacks import advanced, attribution, filters, incrementality, overview, products, shell
+from callbacks import advanced, attribution, data, exports, filters, incrementality, overview, products, shell
 
 
 def register_all(app, service) -> None:
@@ -10,3 +10,5 @@ def register_all(app, service) -> None:
     products.register(app, service)
     attribution.register(app, service)
     advanced.register(app, service)
+    data.register(app, service)
+    exports.register(app, service)

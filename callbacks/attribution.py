@@ -77,7 +77,7 @@ def render_comparison(view: dict) -> tuple:
     return (subtitle, figures.model_totals_figure(view["totals"], MODEL_LABELS),
             figures.model_roas_figure(view["platform"], "platform", MODEL_LABELS),
             figures.model_roas_figure(view["tier"], "tier", MODEL_LABELS),
-            grid_records(view["shift"], list(view["shift"].columns)))
+            grid_records(view["shift"].head(200), list(view["shift"].columns)))
 
 
 def register(app, service) -> None:

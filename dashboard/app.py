@@ -64,6 +64,8 @@ def create_app(config: Config | None = None) -> dash.Dash:
         on_error=on_callback_error,
         meta_tags=[{"name": "viewport", "content": "width=device-width, initial-scale=1"}],
     )
+    # Uploads arrive base64-encoded inside a callback POST (about 4/3 of the file size).
+    app.server.config["MAX_CONTENT_LENGTH"] = int(config.max_upload_bytes * 1.4) + 1024 * 1024
     cache = Cache(app.server, config=_cache_config(config))
     service = DataService(config, engine, cache)
     app.server.config["DASHBOARD_SERVICE"] = service

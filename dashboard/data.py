@@ -20,6 +20,7 @@ from sqlalchemy.engine import Engine
 from analytics import forecast as forecasting
 from analytics import model_comparison, tiers
 from analytics.metrics import metrics_by
+from analytics.quality import data_quality
 from analytics.attribution import DEFAULT_MODEL, MODELS, AttributionSettings
 from dashboard.assumptions import load_attribution_settings, save_attribution_settings
 from analytics import products as product_analytics
@@ -27,7 +28,7 @@ from analytics.facts import Facts, build_facts, posts_from_daily
 from analytics.filters import (FilterSpec, KnownValues, apply_filters, clean_spec, filter_posts, known_values,
                                period, with_dates)
 from analytics.lift_report import LiftReport, TestPlan, lift_report, plan_test, segment_table
-from analytics.overview import Overview, campaign_overview
+from analytics.overview import Overview, campaign_overview, top_influencers
 from dashboard import store
 from dashboard.config import Config
 
@@ -213,7 +214,7 @@ class DataService:
             return {"totals": model_comparison.totals_by_model(rows),
                     "platform": model_comparison.compare_by(rows, "platform"),
                     "tier": model_comparison.compare_by(rows, "tier"),
-                    "shift": model_comparison.credit_shift(rows, influencers).head(200)}
+                    "shift": model_comparison.credit_shift(rows, influencers)}
         return self._memoized("models", version, neutral.key(), compute)
 
     def brands(self, spec: FilterSpec):
@@ -266,3 +267,22 @@ class DataService:
             return forecasting.forecast(values, horizon, granularity, seasonality=seasonality)
         key = f"{spec.key()}|{metric}|{granularity}|{seasonal}"
         return self._memoized("forecast", version, key, compute)
+
+    def quality(self):
+        """Data quality of everything stored (all columns), once per data version."""
+        version = self.version()
+        return self._memoized("quality", version, "", lambda: data_quality(store.load_dataset(self.engine)))
+
+    def influencer_table(self, spec: FilterSpec):
+        """Every influencer under the filters with their metrics, largest revenue first."""
+        _, facts, _ = self.facts(spec.model)
+        rows = apply_filters(facts.daily, spec)
+        return top_influencers(rows, facts.influencers, limit=len(facts.influencers))
+
+    def product_influencers(self, spec: FilterSpec):
+        """Revenue, orders, spend and ROAS of every (product, influencer) pair under the filters."""
+        posts = self.post_totals(spec)
+        table = metrics_by(posts, ["brand", "product", "influencer_id"])
+        names = posts.drop_duplicates("influencer_id").set_index("influencer_id")[["name", "platform", "tier"]]
+        return table.join(names, on="influencer_id")[["brand", "product", "influencer_id", "name", "platform", "tier",
+                                                      "revenue", "orders", "spend", "roas"]]

@@ -8,6 +8,8 @@ NAV_OVERVIEW = "nav-overview"
 NAV_INCREMENTALITY = "nav-incrementality"
 NAV_PRODUCTS = "nav-products"
 NAV_ATTRIBUTION = "nav-attribution"
+NAV_DATA = "nav-data"
+DOWNLOAD = "download"  # the one dcc.Download every export goes through
 NAV_ADVANCED = "nav-advanced"
 ERROR_TOAST = "error-toast"  # shown when a callback fails (the browser never sees a traceback)
 
@@ -35,6 +37,7 @@ OV_TREND = "overview-trend"
 OV_GRANULARITY = "overview-granularity"
 OV_TOP = "overview-top-influencers"
 OV_TOP_TITLE = "overview-top-title"
+OV_WORKBOOK = "overview-workbook"  # performance summary workbook download
 
 OV_LIFT = "overview-lift"  # the incremental lift KPI card
 
@@ -92,6 +95,35 @@ AD_GRANULARITY = "advanced-granularity"
 AD_SEASONALITY = "advanced-seasonality"
 AD_FORECAST = "advanced-forecast"
 AD_FORECAST_TEXT = "advanced-forecast-text"
+
+# Data management
+DM_ENTITY = "data-entity"
+DM_MODE = "data-mode"
+DM_UPLOAD = "data-upload"
+DM_REPORT = "data-report"
+DM_COUNTS = "data-counts"
+DM_PROBLEMS = "data-problems"
+DM_COMMIT = "data-commit"
+DM_CANCEL = "data-cancel"
+DM_PROBLEMS_CSV = "data-problems-csv"
+DM_CHANGES_CSV = "data-changes-csv"
+DM_MESSAGE = "data-message"
+DM_PLAN = "data-plan"  # dcc.Store: token of the checked, not yet committed import
+DM_TEMPLATE_ENTITY = "data-template-entity"
+DM_TEMPLATE_CSV = "data-template-csv"
+DM_TEMPLATE_XLSX = "data-template-xlsx"
+DM_HISTORY = "data-history"
+DM_RESTORE = "data-restore"
+DM_RESTORE_MESSAGE = "data-restore-message"
+DM_QUALITY = "data-quality"
+DM_QUALITY_ISSUES = "data-quality-issues"
+DM_QUALITY_COVERAGE = "data-quality-coverage"
+EXPORT = "export"  # pattern-matching type of the grid export buttons
+
+
+def export_button(grid: str, fmt: str) -> dict:
+    """Id of a grid's export button: {"type": EXPORT, "grid": grid, "fmt": "csv" | "xlsx"}."""
+    return {"type": EXPORT, "grid": grid, "fmt": fmt}
 
 
 def setting(name: str) -> dict:

@@ -5,7 +5,7 @@ import dash_bootstrap_components as dbc
 from dash import dcc, html
 
 from dashboard import ids
-from layouts.components import chart_card, data_grid
+from layouts.components import chart_card, data_grid, grid_header
 from layouts.overview import COUNT, MONEY, RATIO, _number_column
 
 PERCENT = "params.value == null ? '—' : d3.format('.2%')(params.value)"
@@ -56,11 +56,11 @@ def advanced_section() -> html.Div:
             html.Div(id=ids.AD_SUBTITLE, className="text-muted small"),
         ], className="section-header mb-3"),
         dbc.Card(dbc.CardBody([
-            html.H6("Brands side by side", className="card-title"),
+            grid_header("Brands side by side", ids.AD_BRANDS),
             data_grid(ids.AD_BRANDS, BRAND_COLUMNS, auto_height=True),
         ]), class_name="mb-3"),
         dbc.Card(dbc.CardBody([
-            html.H6("Platform efficiency", className="card-title"),
+            grid_header("Platform efficiency", ids.AD_PLATFORMS),
             data_grid(ids.AD_PLATFORMS, PLATFORM_COLUMNS, auto_height=True),
         ]), class_name="mb-3"),
         dbc.Row([

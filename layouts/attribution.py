@@ -7,7 +7,7 @@ from dash import html
 from analytics.attribution import MODEL_DESCRIPTIONS, MODEL_LABELS, MODELS
 from analytics.schema import PLATFORMS
 from dashboard import ids
-from layouts.components import chart_card, data_grid
+from layouts.components import chart_card, data_grid, grid_header
 from layouts.overview import MONEY, _number_column
 
 PERCENT = "params.value == null ? '—' : d3.format('.0%')(params.value)"
@@ -85,7 +85,7 @@ def attribution_section() -> html.Div:
                     class_name="mb-3"),
         ], class_name="g-3"),
         dbc.Card(dbc.CardBody([
-            html.H6("How much each influencer's credit moves between models", className="card-title"),
+            grid_header("How much each influencer's credit moves between models", ids.AT_SHIFT),
             data_grid(ids.AT_SHIFT, SHIFT_COLUMNS, page_size=10, auto_height=True),
         ]), class_name="mb-3"),
         assumptions_form(),

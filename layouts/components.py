@@ -33,12 +33,13 @@ def chart_card(title: str, graph_id: str, controls=None, height: int = 320) -> d
     ]), class_name="h-100 chart-card")
 
 
-def data_grid(grid_id: str, column_defs: list[dict], page_size: int = 10, auto_height: bool = False) -> dag.AgGrid:
+def data_grid(grid_id: str, column_defs: list[dict], page_size: int = 10, auto_height: bool = False,
+              row_data: list[dict] | None = None) -> dag.AgGrid:
     """A sortable, paged AG Grid; rows come from a callback. auto_height fits short tables to their rows."""
     return dag.AgGrid(
         id=grid_id,
         columnDefs=column_defs,
-        rowData=[],
+        rowData=row_data or [],
         defaultColDef={"sortable": True, "resizable": True, "filter": True, "minWidth": 90},
         columnSize="responsiveSizeToFit",
         dashGridOptions={"pagination": True, "paginationPageSize": page_size,
@@ -51,3 +52,24 @@ def data_grid(grid_id: str, column_defs: list[dict], page_size: int = 10, auto_h
 
 def empty_state(message: str) -> html.Div:
     return html.Div(message, className="empty-state text-muted")
+
+
+def export_buttons(grid_id: str) -> html.Div:
+    """CSV and Excel downloads of a grid's full filtered content (built on the server)."""
+    from dashboard import ids
+
+    return html.Div([
+        dbc.Button("CSV", id=ids.export_button(grid_id, "csv"), size="sm", color="secondary", outline=True,
+                   class_name="me-1", title="Download every row under the current filters as CSV"),
+        dbc.Button("Excel", id=ids.export_button(grid_id, "xlsx"), size="sm", color="secondary", outline=True,
+                   title="Download every row under the current filters as an Excel workbook"),
+    ], className="export-buttons")
+
+
+def grid_header(title, grid_id: str, title_id: str | None = None, extra=None) -> html.Div:
+    """A grid's title row: the title, optional controls, and its export buttons."""
+    heading = html.H6(title, id=title_id, className="card-title mb-0") if title_id else \
+        html.H6(title, className="card-title mb-0")
+    return html.Div([heading, html.Div([extra, export_buttons(grid_id)],
+                                       className="d-flex align-items-center gap-2 flex-wrap")],
+                    className="d-flex justify-content-between align-items-center flex-wrap gap-2 mb-2")

@@ -5,7 +5,7 @@ import dash_bootstrap_components as dbc
 from dash import dcc, html
 
 from dashboard import ids
-from layouts.components import chart_card, data_grid
+from layouts.components import chart_card, data_grid, grid_header
 from layouts.overview import COUNT, MONEY, RATIO, _number_column
 
 PERCENT = "params.value == null ? '—' : d3.format('+.1%')(params.value)"
@@ -97,11 +97,8 @@ def incrementality_section() -> html.Div:
                     lg=7, class_name="mb-3"),
         ], class_name="g-3"),
         dbc.Card(dbc.CardBody([
-            html.Div([
-                html.H6("Lift by segment", className="card-title mb-0"),
-                dbc.RadioItems(id=ids.INC_SEGMENT_BY, options=SEGMENT_OPTIONS, value="tier", inline=True,
-                               class_name="small"),
-            ], className="d-flex justify-content-between align-items-center flex-wrap gap-2 mb-2"),
+            grid_header("Lift by segment", ids.INC_SEGMENTS, extra=dbc.RadioItems(
+                id=ids.INC_SEGMENT_BY, options=SEGMENT_OPTIONS, value="tier", inline=True, class_name="small")),
             dcc.Loading(dcc.Graph(id=ids.INC_FOREST, config={"displaylogo": False, "displayModeBar": "hover"},
                                   style={"height": "360px"}), type="dot", delay_show=300),
             data_grid(ids.INC_SEGMENTS, SEGMENT_COLUMNS, page_size=10, auto_height=True),

@@ -5,7 +5,7 @@ import dash_bootstrap_components as dbc
 from dash import html
 
 from dashboard import ids
-from layouts.components import chart_card, data_grid
+from layouts.components import chart_card, data_grid, grid_header
 
 MONEY = ("params.value == null ? '—' : (params.value < 0 ? '−₹' : '₹') + "
          "d3.format(',.0f')(Math.abs(params.value))")
@@ -57,7 +57,9 @@ def overview_section() -> html.Div:
         dbc.Row(dbc.Col(chart_card("Revenue, spend and ROAS over time", ids.OV_TREND,
                                    controls=granularity_switch(), height=340), class_name="mb-3")),
         dbc.Card(dbc.CardBody([
-            html.H6(id=ids.OV_TOP_TITLE, className="card-title"),
+            grid_header("", ids.OV_TOP, title_id=ids.OV_TOP_TITLE),
             data_grid(ids.OV_TOP, TOP_INFLUENCER_COLUMNS),
-        ]), class_name="mb-4"),
+        ]), class_name="mb-3"),
+        html.Div(dbc.Button("Download the performance summary (Excel)", id=ids.OV_WORKBOOK, color="primary",
+                            outline=True), className="mb-4"),
     ], id="section-overview")

@@ -6,7 +6,7 @@ from dash import dcc, html
 
 from analytics.products import SCORE_FORMULA
 from dashboard import ids
-from layouts.components import chart_card, data_grid
+from layouts.components import chart_card, data_grid, grid_header
 from layouts.overview import COUNT, MONEY, RATIO, _number_column
 
 SHARE = "params.value == null ? '—' : d3.format('.1%')(params.value)"
@@ -47,7 +47,7 @@ def products_section() -> html.Div:
             html.Div(id=ids.PR_SUBTITLE, className="text-muted small"),
         ], className="section-header mb-3"),
         dbc.Card(dbc.CardBody([
-            html.H6("Product ranking", className="card-title"),
+            grid_header("Product ranking", ids.PR_RANKING),
             html.P(SCORE_FORMULA, className="text-muted small"),
             data_grid(ids.PR_RANKING, PRODUCT_COLUMNS, page_size=10, auto_height=True),
         ]), class_name="mb-3"),
@@ -75,11 +75,8 @@ def products_section() -> html.Div:
             ]), class_name="h-100"), xs=12, lg=6, class_name="mb-3"),
         ], class_name="g-3"),
         dbc.Card(dbc.CardBody([
-            html.Div([
-                html.H6("Who sells it best", className="card-title mb-0"),
-                dcc.Dropdown(id=ids.PR_PRODUCT, clearable=False, placeholder="Choose a product",
-                             style={"minWidth": "280px"}),
-            ], className="d-flex justify-content-between align-items-center flex-wrap gap-2 mb-2"),
+            grid_header("Who sells it best", ids.PR_BEST, extra=dcc.Dropdown(
+                id=ids.PR_PRODUCT, clearable=False, placeholder="Choose a product", style={"minWidth": "280px"})),
             data_grid(ids.PR_BEST, BEST_INFLUENCER_COLUMNS, page_size=10, auto_height=True),
         ]), class_name="mb-4"),
     ], id="section-products")

@@ -12,6 +12,7 @@ from dashboard import ids
 from layouts.filters import filter_bar
 from layouts.advanced import advanced_section
 from layouts.attribution import attribution_section
+from layouts.data import data_section
 from layouts.incrementality import incrementality_section
 from layouts.overview import overview_section
 from layouts.products import products_section
@@ -31,6 +32,7 @@ SECTIONS = (
     Section("/incrementality", "Incremental ROAS", ids.NAV_INCREMENTALITY, incrementality_section),
     Section("/advanced", "Advanced", ids.NAV_ADVANCED, advanced_section),
     Section("/attribution", "Attribution", ids.NAV_ATTRIBUTION, attribution_section),
+    Section("/data", "Data", ids.NAV_DATA, data_section),
 )
 
 
@@ -52,8 +54,9 @@ def navbar(title: str) -> dbc.Navbar:
 def no_data_notice() -> dbc.Alert:
     return dbc.Alert([
         html.H5("No data yet", className="alert-heading"),
-        html.P(["The database is empty. Load the demo dataset with ",
-                html.Code("python -m dashboard demo"), " and reload this page."], className="mb-0"),
+        html.P(["The database is empty. Upload your files in the ", html.A("Data section", href="/data"),
+                " (templates are there too), or load the demo dataset with ", html.Code("python -m dashboard demo"),
+                " and reload this page."], className="mb-0"),
     ], color="info")
 
 
@@ -68,9 +71,10 @@ def page(title: str, known: KnownValues, has_data: bool) -> html.Div:
         error_toast(),
         dcc.Store(id=ids.FILTERS, storage_type="memory"),
         dcc.Store(id=ids.SECTION_SHOWN, storage_type="memory"),
+        dcc.Download(id=ids.DOWNLOAD),
         navbar(title),
         dbc.Container([
             filter_bar(known) if has_data else no_data_notice(),
-            html.Div(id=ids.PAGE) if has_data else None,
+            html.Div(id=ids.PAGE),
         ], fluid=True, class_name="app-body"),
     ])

@@ -1,0 +1,60 @@
+"""A new user's path through the Data section: upload messy files, read the report, commit, see the
+Overview change; and download an export in the browser and open it."""
+import csv
+import io
+import time
+from pathlib import Path
+
+import pytest
+from selenium.webdriver.support.ui import WebDriverWait
+
+from dashboard.app import create_app
+from tests.browser.test_overview_browser import text_of, wait_for_kpis, wait_until
+
+MESSY = Path(__file__).resolve().parent.parent / "data" / "messy"
+
+
+@pytest.fixture
+def app(private_config):
+    return create_app(private_config)
+
+
+def test_upload_report_commit_and_overview_changes(dash_duo, app):
+    dash_duo.driver.set_window_size(1400, 1000)
+    dash_duo.start_server(app)
+    before = wait_for_kpis(dash_duo)
+    dash_duo.driver.execute_script("arguments[0].click();", dash_duo.find_element("#nav-data"))
+    upload = dash_duo.wait_for_element("#data-upload input[type=file]", timeout=20)
+    upload.send_keys("\n".join(str(p) for p in sorted(MESSY.glob("*.csv"))))
+    wait_until(dash_duo, lambda: "rows to add" in (text_of(dash_duo, "#data-report") or ""), timeout=30,
+               message="no import report")
+    assert "Nothing is stored until you commit" in text_of(dash_duo, "#data-report")
+    commit = dash_duo.find_element("#data-commit")
+    wait_until(dash_duo, commit.is_enabled, message="commit stays disabled")
+    dash_duo.driver.save_screenshot("/tmp/data-report.png")
+    dash_duo.driver.execute_script("arguments[0].scrollIntoView({block: 'center'}); arguments[0].click();", commit)
+    wait_until(dash_duo, lambda: "Imported" in (text_of(dash_duo, "#data-message") or ""), timeout=30,
+               message="the commit did not report")
+    link = dash_duo.find_element("#data-message a")  # "Open the Overview with the new data"
+    dash_duo.driver.execute_script("arguments[0].click();", link)
+    wait_until(dash_duo, lambda: (text_of(dash_duo, "#kpi-revenue") or before) != before, timeout=30,
+               message="the Overview did not change after the import")
+    assert dash_duo.get_logs() == []
+
+
+def test_grid_export_downloads_in_the_browser(dash_duo, app, tmp_path):
+    dash_duo.driver.set_window_size(1400, 1000)
+    dash_duo.driver.execute_cdp_cmd("Page.setDownloadBehavior", {"behavior": "allow",
+                                                                 "downloadPath": str(tmp_path)})
+    dash_duo.start_server(app)
+    wait_for_kpis(dash_duo)
+    button = dash_duo.find_element('[id*="overview-top-influencers"][id*="csv"]')
+    dash_duo.driver.execute_script("arguments[0].click();", button)
+    WebDriverWait(dash_duo.driver, 30).until(
+        lambda _: [p for p in tmp_path.iterdir() if p.suffix == ".csv"], "no file was downloaded")
+    time.sleep(0.5)
+    path = next(p for p in tmp_path.iterdir() if p.suffix == ".csv")
+    rows = list(csv.DictReader(io.StringIO(path.read_text(encoding="utf-8-sig"))))
+    assert "overview-influencers" in path.name and len(rows) == 75
+    assert {"name", "revenue", "roas"} <= set(rows[0])
+    assert dash_duo.get_logs() == []
