@@ -5,7 +5,8 @@ from __future__ import annotations
 from datetime import date
 
 import pandas as pd
-from dash import ALL, Input, Output, State, ctx, dcc, no_update
+import plotly.io as pio
+from dash import ALL, ClientsideFunction, Input, Output, State, ctx, dcc, no_update
 
 from analytics.lift_report import SEGMENT_DIMENSIONS
 from callbacks.filters import describe
@@ -74,7 +75,31 @@ def summary_workbook(service, spec) -> bytes:
     return to_xlsx_bytes(sheets)
 
 
+def chart_html(payload: dict) -> dict | None:
+    """dcc.Download data: a standalone, interactive HTML file of the chart (plotly.js inside, so it
+    opens with no network)."""
+    if not payload or not isinstance(payload.get("figure"), dict):
+        return None
+    html = pio.to_html(payload["figure"], include_plotlyjs=True, full_html=True, validate=False,
+                       config={"displaylogo": False})
+    name = "".join(c for c in str(payload.get("name") or "chart") if c.isalnum() or c in "-_.")[:150]
+    return dcc.send_string(html, f"{name}.html")
+
+
 def register(app, service) -> None:
+    app.clientside_callback(
+        ClientsideFunction(namespace="charts", function_name="download"),
+        Output(ids.CHART_EXPORT, "data"),
+        Input({"type": ids.CHART_DOWNLOAD, "graph": ALL, "fmt": ALL}, "n_clicks"),
+        State(ids.F_SUMMARY, "children"),
+        prevent_initial_call=True,
+    )
+
+    @app.callback(Output(ids.DOWNLOAD, "data", allow_duplicate=True), Input(ids.CHART_EXPORT, "data"),
+                  prevent_initial_call=True)
+    def _chart_html(payload):
+        return chart_html(payload) or no_update
+
     @app.callback(Output(ids.DOWNLOAD, "data", allow_duplicate=True),
                   Input({"type": ids.EXPORT, "grid": ALL, "fmt": ALL}, "n_clicks"),
                   State(ids.FILTERS, "data"), prevent_initial_call=True)

@@ -121,6 +121,15 @@ DM_QUALITY_COVERAGE = "data-quality-coverage"
 EXPORT = "export"  # pattern-matching type of the grid export buttons
 
 
+CHART_DOWNLOAD = "chart-download"  # pattern-matching type of the chart PNG/HTML buttons
+CHART_EXPORT = "chart-export"  # dcc.Store: a chart's figure on its way to an HTML download
+
+
+def chart_download(graph: str, fmt: str) -> dict:
+    """Id of a chart's download button: {"type": CHART_DOWNLOAD, "graph": graph, "fmt": "png" | "html"}."""
+    return {"type": CHART_DOWNLOAD, "graph": graph, "fmt": fmt}
+
+
 def export_button(grid: str, fmt: str) -> dict:
     """Id of a grid's export button: {"type": EXPORT, "grid": grid, "fmt": "csv" | "xlsx"}."""
     return {"type": EXPORT, "grid": grid, "fmt": fmt}

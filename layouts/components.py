@@ -22,9 +22,23 @@ def kpi_card(title: str, value: str, value_id: str, lines: list[tuple[str, str]]
     )
 
 
+def chart_downloads(graph_id: str) -> html.Div:
+    """PNG and standalone-HTML downloads of one chart, named after the chart, filters and date."""
+    from dashboard import ids
+
+    return html.Div([
+        dbc.Button("PNG", id=ids.chart_download(graph_id, "png"), size="sm", color="link", class_name="p-0 me-2",
+                   title="Download this chart as a PNG image"),
+        dbc.Button("HTML", id=ids.chart_download(graph_id, "html"), size="sm", color="link", class_name="p-0",
+                   title="Download this chart as a standalone, interactive HTML file"),
+    ], className="chart-downloads small")
+
+
 def chart_card(title: str, graph_id: str, controls=None, height: int = 320) -> dbc.Card:
     """A card holding one chart (and optional controls beside the title)."""
-    header = html.Div([html.H6(title, className="card-title mb-0"), controls],
+    header = html.Div([html.H6(title, className="card-title mb-0"),
+                       html.Div([controls, chart_downloads(graph_id)],
+                                className="d-flex align-items-center gap-2 flex-wrap")],
                       className="d-flex justify-content-between align-items-center flex-wrap gap-2 mb-2")
     return dbc.Card(dbc.CardBody([
         header,

@@ -72,6 +72,7 @@ def page(title: str, known: KnownValues, has_data: bool) -> html.Div:
         dcc.Store(id=ids.FILTERS, storage_type="memory"),
         dcc.Store(id=ids.SECTION_SHOWN, storage_type="memory"),
         dcc.Download(id=ids.DOWNLOAD),
+        dcc.Store(id=ids.CHART_EXPORT),
         navbar(title),
         dbc.Container([
             filter_bar(known) if has_data else no_data_notice(),

@@ -58,3 +58,23 @@ def test_grid_export_downloads_in_the_browser(dash_duo, app, tmp_path):
     assert "overview-influencers" in path.name and len(rows) == 75
     assert {"name", "revenue", "roas"} <= set(rows[0])
     assert dash_duo.get_logs() == []
+
+
+def test_chart_downloads_as_standalone_html(dash_duo, app, tmp_path):
+    dash_duo.driver.set_window_size(1400, 1000)
+    dash_duo.driver.execute_cdp_cmd("Page.setDownloadBehavior", {"behavior": "allow",
+                                                                 "downloadPath": str(tmp_path)})
+    dash_duo.start_server(app)
+    wait_for_kpis(dash_duo)
+    wait_until(dash_duo, lambda: dash_duo.find_elements("#overview-by-brand .js-plotly-plot .bars"),
+               message="the brand chart did not draw")
+    button = dash_duo.find_element('[id*="overview-by-brand"][id*="html"]')
+    dash_duo.driver.execute_script("arguments[0].click();", button)
+    WebDriverWait(dash_duo.driver, 30).until(
+        lambda _: [p for p in tmp_path.iterdir() if p.suffix == ".html"], "no HTML file was downloaded")
+    time.sleep(0.5)
+    path = next(p for p in tmp_path.iterdir() if p.suffix == ".html")
+    text = path.read_text(encoding="utf-8")
+    assert "overview-by-brand" in path.name and "all-data" in path.name
+    assert "<html" in text and "MuscleBlaze" in text and "Plotly.newPlot" in text
+    assert dash_duo.get_logs() == []

@@ -87,3 +87,14 @@ def test_summary_workbook_has_every_sheet(service):
     sheet = workbook["Incrementality"]
     header = [cell.value for cell in sheet[1]]
     assert "abs_lift_low" in header and "iroas_high" in header and "confidence_level" in header
+
+
+def test_chart_html_is_standalone_and_safely_named():
+    from callbacks.exports import chart_html
+
+    download = chart_html({"name": "influencer-roi_overview-by-brand_all-data/../x",
+                           "figure": {"data": [{"type": "bar", "x": ["A"], "y": [1]}], "layout": {}}})
+    html = base64.b64decode(download["content"]).decode() if download.get("base64") else download["content"]
+    assert "<html" in html and "Plotly.newPlot" in html and "cdn" not in html.split("<body>")[0].lower()
+    assert "/" not in download["filename"] and download["filename"].endswith(".html")
+    assert chart_html(None) is None and chart_html({"figure": "nope"}) is None
