@@ -105,6 +105,9 @@ def render_overview(overview: Overview, target_roas: float | None, granularity: 
 def lift_strip(report: LiftReport, search: str | None = "") -> dbc.Alert:
     """One line on the Overview: the measured incremental lift with its CI, or why there is none."""
     link = dcc.Link("Incremental ROAS Center →", href="/incrementality" + (search or ""), className="ms-2")
+    if report.n_units == 0:
+        return dbc.Alert([html.B("Incremental lift: "), "no posts under these filters."], color="secondary",
+                         class_name="py-2 mb-0 small")
     if not report.has_control:
         return dbc.Alert([html.B("Incremental lift: not measured. "), report.warnings[0], link],
                          color="secondary", class_name="py-2 mb-0 small")

@@ -48,17 +48,18 @@ def chart_card(title: str, graph_id: str, controls=None, height: int = 320) -> d
 
 
 def data_grid(grid_id: str, column_defs: list[dict], page_size: int = 10, auto_height: bool = False,
-              row_data: list[dict] | None = None) -> dag.AgGrid:
+              row_data: list[dict] | None = None, empty_text: str = "No data for these filters") -> dag.AgGrid:
     """A sortable, paged AG Grid; rows come from a callback. auto_height fits short tables to their rows."""
     return dag.AgGrid(
         id=grid_id,
         columnDefs=column_defs,
         rowData=row_data or [],
-        defaultColDef={"sortable": True, "resizable": True, "filter": True, "minWidth": 90},
+        defaultColDef={"sortable": True, "resizable": True, "filter": True, "minWidth": 90,
+                       "wrapHeaderText": True, "autoHeaderHeight": True},
         columnSize="responsiveSizeToFit",
         dashGridOptions={"pagination": True, "paginationPageSize": page_size,
                          "paginationPageSizeSelector": [10, 25, 50, 100], "animateRows": False,
-                         "localeText": {"noRowsToShow": "No data for these filters"},
+                         "localeText": {"noRowsToShow": empty_text},
                          **({"domLayout": "autoHeight"} if auto_height else {})},
         style={"width": "100%"} if auto_height else {"height": "520px", "width": "100%"},
     )

@@ -97,7 +97,8 @@ def history_card() -> dbc.Card:
                              size="sm")],
                  className="d-flex justify-content-between align-items-center mb-2"),
         html.Div(id=ids.DM_RESTORE_MESSAGE, className="small mb-2"),
-        data_grid(ids.DM_HISTORY, HISTORY_COLUMNS, page_size=5, auto_height=True),
+        data_grid(ids.DM_HISTORY, HISTORY_COLUMNS, page_size=5, auto_height=True,
+                  empty_text="No import yet: the stored data came from the demo generator or the command line"),
     ]), class_name="mb-3")
 
 
