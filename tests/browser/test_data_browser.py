@@ -2,7 +2,6 @@
 Overview change; and download an export in the browser and open it."""
 import csv
 import io
-import time
 from pathlib import Path
 
 import pytest
@@ -17,6 +16,23 @@ MESSY = Path(__file__).resolve().parent.parent / "data" / "messy"
 @pytest.fixture
 def app(private_config):
     return create_app(private_config)
+
+
+def start_with_downloads(dash_duo, app, folder: Path) -> None:
+    """Start the app in a desktop-sized window that saves downloads into `folder`."""
+    dash_duo.driver.set_window_size(1400, 1000)
+    dash_duo.driver.execute_cdp_cmd("Page.setDownloadBehavior", {"behavior": "allow", "downloadPath": str(folder)})
+    dash_duo.start_server(app)
+    wait_for_kpis(dash_duo)
+
+
+def click_and_download(dash_duo, selector: str, folder: Path, suffix: str) -> Path:
+    """Click a download button and return the file once the browser has written it (Chrome writes to
+    a .crdownload file and renames it when complete, so the suffix appears only then)."""
+    dash_duo.driver.execute_script("arguments[0].click();", dash_duo.find_element(selector))
+    WebDriverWait(dash_duo.driver, 30).until(
+        lambda _: [p for p in folder.iterdir() if p.suffix == suffix], f"no {suffix} file was downloaded")
+    return next(p for p in folder.iterdir() if p.suffix == suffix)
 
 
 def test_upload_report_commit_and_overview_changes(dash_duo, app):
@@ -43,17 +59,8 @@ def test_upload_report_commit_and_overview_changes(dash_duo, app):
 
 
 def test_grid_export_downloads_in_the_browser(dash_duo, app, tmp_path):
-    dash_duo.driver.set_window_size(1400, 1000)
-    dash_duo.driver.execute_cdp_cmd("Page.setDownloadBehavior", {"behavior": "allow",
-                                                                 "downloadPath": str(tmp_path)})
-    dash_duo.start_server(app)
-    wait_for_kpis(dash_duo)
-    button = dash_duo.find_element('[id*="overview-top-influencers"][id*="csv"]')
-    dash_duo.driver.execute_script("arguments[0].click();", button)
-    WebDriverWait(dash_duo.driver, 30).until(
-        lambda _: [p for p in tmp_path.iterdir() if p.suffix == ".csv"], "no file was downloaded")
-    time.sleep(0.5)
-    path = next(p for p in tmp_path.iterdir() if p.suffix == ".csv")
+    start_with_downloads(dash_duo, app, tmp_path)
+    path = click_and_download(dash_duo, '[id*="overview-top-influencers"][id*="csv"]', tmp_path, ".csv")
     rows = list(csv.DictReader(io.StringIO(path.read_text(encoding="utf-8-sig"))))
     assert "overview-influencers" in path.name and len(rows) == 75
     assert {"name", "revenue", "roas"} <= set(rows[0])
@@ -61,19 +68,10 @@ def test_grid_export_downloads_in_the_browser(dash_duo, app, tmp_path):
 
 
 def test_chart_downloads_as_standalone_html(dash_duo, app, tmp_path):
-    dash_duo.driver.set_window_size(1400, 1000)
-    dash_duo.driver.execute_cdp_cmd("Page.setDownloadBehavior", {"behavior": "allow",
-                                                                 "downloadPath": str(tmp_path)})
-    dash_duo.start_server(app)
-    wait_for_kpis(dash_duo)
+    start_with_downloads(dash_duo, app, tmp_path)
     wait_until(dash_duo, lambda: dash_duo.find_elements("#overview-by-brand .js-plotly-plot .bars"),
                message="the brand chart did not draw")
-    button = dash_duo.find_element('[id*="overview-by-brand"][id*="html"]')
-    dash_duo.driver.execute_script("arguments[0].click();", button)
-    WebDriverWait(dash_duo.driver, 30).until(
-        lambda _: [p for p in tmp_path.iterdir() if p.suffix == ".html"], "no HTML file was downloaded")
-    time.sleep(0.5)
-    path = next(p for p in tmp_path.iterdir() if p.suffix == ".html")
+    path = click_and_download(dash_duo, '[id*="overview-by-brand"][id*="html"]', tmp_path, ".html")
     text = path.read_text(encoding="utf-8")
     assert "overview-by-brand" in path.name and "all-data" in path.name
     assert "<html" in text and "MuscleBlaze" in text and "Plotly.newPlot" in text
