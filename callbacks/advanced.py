@@ -6,7 +6,7 @@ from dash import Input, Output, html
 
 from callbacks import figures
 from callbacks import format as fmt
-from callbacks.products import grid_records
+from callbacks.format import grid_records
 from dashboard import ids
 
 

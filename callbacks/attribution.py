@@ -6,7 +6,7 @@ from dash import ALL, Input, Output, State, ctx
 from analytics.attribution import MODEL_LABELS, AttributionSettings
 from callbacks import figures
 from callbacks import format as fmt
-from callbacks.products import grid_records
+from callbacks.format import grid_records
 from dashboard import ids
 from layouts.attribution import NUMBER_FIELDS
 

@@ -9,7 +9,7 @@ import dash_bootstrap_components as dbc
 import pandas as pd
 from dash import Input, Output, State, ctx, dcc, html, no_update
 
-from callbacks.products import grid_records
+from callbacks.format import grid_records
 from dashboard import ids, importer, store, templates
 from layouts.data import report_body
 

@@ -4,6 +4,9 @@ from __future__ import annotations
 import math
 from datetime import date
 
+import numpy as np
+import pandas as pd
+
 DASH = "—"
 
 
@@ -78,3 +81,17 @@ def attribution(model: str, settings) -> str:
 
     return (f"revenue by {MODEL_LABELS.get(model, model).lower()} attribution ({settings.click_window_days:g}-day "
             f"click / {settings.view_window_days:g}-day view windows)")
+
+
+def grid_records(table: pd.DataFrame, fields) -> list[dict]:
+    """Rows for AG Grid: plain Python values, None for missing or infinite numbers."""
+    out = table.reindex(columns=list(fields)).astype(object)
+    out = out.where(out.notna(), None)
+    records = out.to_dict("records")
+    for row in records:
+        for key, value in row.items():
+            if isinstance(value, (float, np.floating)):
+                row[key] = None if not np.isfinite(value) else round(float(value), 4)
+            elif isinstance(value, np.integer):
+                row[key] = int(value)
+    return records

@@ -2,7 +2,6 @@
 from __future__ import annotations
 
 import dash_bootstrap_components as dbc
-import numpy as np
 from dash import Input, Output, State, dcc, html
 
 from analytics.lift_report import LiftReport
@@ -73,13 +72,7 @@ def kpi_cards(overview: Overview) -> dbc.Row:
 
 
 def grid_rows(overview: Overview) -> list[dict]:
-    table = overview.top_influencers.reindex(columns=list(GRID_FIELDS))
-    table = table.astype(object).where(table.notna(), None)
-    for column in ("revenue", "spend", "aov", "profit"):
-        table[column] = [None if v is None else round(float(v), 2) for v in table[column]]
-    table["roas"] = [None if v is None or not np.isfinite(v) else round(float(v), 3) for v in table["roas"]]
-    table["orders"] = [None if v is None else round(float(v), 2) for v in table["orders"]]
-    return table.to_dict("records")
+    return fmt.grid_records(overview.top_influencers, GRID_FIELDS)
 
 
 def period_text(overview: Overview, attribution: str = "revenue by last-touch attribution") -> str:

@@ -2,30 +2,16 @@
 from __future__ import annotations
 
 import dash_bootstrap_components as dbc
-import numpy as np
 import pandas as pd
 from dash import Input, Output, html
 
 from callbacks import figures
 from callbacks import format as fmt
+from callbacks.format import grid_records
 from dashboard import ids
 
 RANKING_FIELDS = ("product", "brand", "category", "score", "price", "margin_band", "revenue", "spend", "roas",
                   "profit_roas", "profit", "orders", "share_of_revenue")
-
-
-def grid_records(table: pd.DataFrame, fields) -> list[dict]:
-    """Rows for AG Grid: plain Python values, None for missing or infinite numbers."""
-    out = table.reindex(columns=list(fields)).astype(object)
-    out = out.where(out.notna(), None)
-    records = out.to_dict("records")
-    for row in records:
-        for key, value in row.items():
-            if isinstance(value, (float, np.floating)):
-                row[key] = None if not np.isfinite(value) else round(float(value), 4)
-            elif isinstance(value, np.integer):
-                row[key] = int(value)
-    return records
 
 
 def ranking_rows(table: pd.DataFrame) -> list[dict]:

@@ -6,7 +6,7 @@ from dash import dcc, html
 
 from dashboard import ids
 from layouts.components import chart_card, data_grid, grid_header
-from layouts.overview import COUNT, MONEY, RATIO, _number_column
+from layouts.components import COUNT, MONEY, RATIO, number_column
 
 PERCENT = "params.value == null ? '—' : d3.format('.2%')(params.value)"
 MONEY_CENTS = ("params.value == null ? '—' : (params.value < 0 ? '−₹' : '₹') + "
@@ -14,24 +14,24 @@ MONEY_CENTS = ("params.value == null ? '—' : (params.value < 0 ? '−₹' : '�
 
 BRAND_COLUMNS = [
     {"field": "brand", "headerName": "Brand", "pinned": "left", "minWidth": 130},
-    _number_column("revenue", "Revenue", MONEY, sort="desc"),
-    _number_column("spend", "Spend", MONEY),
-    _number_column("roas", "ROAS", RATIO),
-    _number_column("profit", "Profit", MONEY),
-    _number_column("iroas", "iROAS", RATIO),
+    number_column("revenue", "Revenue", MONEY, sort="desc"),
+    number_column("spend", "Spend", MONEY),
+    number_column("roas", "ROAS", RATIO),
+    number_column("profit", "Profit", MONEY),
+    number_column("iroas", "iROAS", RATIO),
     {"field": "iroas_ci", "headerName": "iROAS 95% CI", "minWidth": 150},
     {"field": "note", "headerName": "Note", "minWidth": 200, "wrapText": True, "autoHeight": True},
 ]
 
 PLATFORM_COLUMNS = [
     {"field": "platform", "headerName": "Platform", "pinned": "left", "minWidth": 120},
-    _number_column("posts", "Posts", COUNT),
-    _number_column("revenue_per_post", "Revenue / post", MONEY),
-    _number_column("spend_per_post", "Spend / post", MONEY),
-    _number_column("roas", "ROAS", RATIO, sort="desc"),
-    _number_column("engagement_rate", "Engagement rate", PERCENT),
-    _number_column("cpe", "CPE", MONEY_CENTS),
-    _number_column("cpm", "CPM", MONEY_CENTS),
+    number_column("posts", "Posts", COUNT),
+    number_column("revenue_per_post", "Revenue / post", MONEY),
+    number_column("spend_per_post", "Spend / post", MONEY),
+    number_column("roas", "ROAS", RATIO, sort="desc"),
+    number_column("engagement_rate", "Engagement rate", PERCENT),
+    number_column("cpe", "CPE", MONEY_CENTS),
+    number_column("cpm", "CPM", MONEY_CENTS),
 ]
 
 METRICS = [{"label": "Revenue", "value": "revenue"}, {"label": "Spend", "value": "spend"},

@@ -8,7 +8,7 @@ from analytics.attribution import MODEL_DESCRIPTIONS, MODEL_LABELS, MODELS
 from analytics.schema import PLATFORMS
 from dashboard import ids
 from layouts.components import chart_card, data_grid, grid_header
-from layouts.overview import MONEY, _number_column
+from layouts.components import MONEY, number_column
 
 PERCENT = "params.value == null ? '—' : d3.format('.0%')(params.value)"
 
@@ -16,9 +16,9 @@ SHIFT_COLUMNS = [
     {"field": "name", "headerName": "Influencer", "pinned": "left", "minWidth": 150},
     {"field": "platform", "headerName": "Platform"},
     {"field": "tier", "headerName": "Tier"},
-    *[_number_column(model, MODEL_LABELS[model], MONEY) for model in MODELS],
-    _number_column("shift", "Moves by", MONEY, sort="desc"),
-    _number_column("shift_share", "of last touch", PERCENT),
+    *[number_column(model, MODEL_LABELS[model], MONEY) for model in MODELS],
+    number_column("shift", "Moves by", MONEY, sort="desc"),
+    number_column("shift_share", "of last touch", PERCENT),
 ]
 
 # (setting name, label, step) for the plain number fields of AttributionSettings.

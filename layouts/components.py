@@ -5,6 +5,19 @@ import dash_ag_grid as dag
 import dash_bootstrap_components as dbc
 from dash import dcc, html
 
+# Grid value formatters (d3-format, run by AG Grid in the browser); missing values show "—".
+MONEY = ("params.value == null ? '—' : (params.value < 0 ? '−₹' : '₹') + "
+         "d3.format(',.0f')(Math.abs(params.value))")
+RATIO = "params.value == null ? '—' : d3.format('.2f')(params.value) + 'x'"
+COUNT = "params.value == null ? '—' : d3.format(',.0f')(params.value)"
+
+
+def number_column(field: str, header: str, formatter: str, **extra) -> dict:
+    """A right-aligned numeric grid column formatted in the browser by a d3-format expression."""
+    return {"field": field, "headerName": header, "type": "rightAligned", "filter": "agNumberColumnFilter",
+            "valueFormatter": {"function": formatter}, **extra}
+
+
 GRAPH_CONFIG = {"displaylogo": False, "responsive": True, "displayModeBar": "hover",
                 "modeBarButtonsToRemove": ["lasso2d", "select2d", "autoScale2d"]}
 

@@ -6,20 +6,20 @@ from dash import dcc, html
 
 from dashboard import ids
 from layouts.components import chart_card, data_grid, grid_header
-from layouts.overview import COUNT, MONEY, RATIO, _number_column
+from layouts.components import COUNT, MONEY, RATIO, number_column
 
 PERCENT = "params.value == null ? '—' : d3.format('+.1%')(params.value)"
 P_VALUE = "params.value == null ? '—' : (params.value < 0.001 ? '< 0.001' : d3.format('.3f')(params.value))"
 
 SEGMENT_COLUMNS = [
     {"field": "segment", "headerName": "Segment", "pinned": "left", "minWidth": 140},
-    _number_column("n_test", "Test posts", COUNT),
-    _number_column("n_control", "Control posts", COUNT),
-    _number_column("abs_lift", "Lift / post", MONEY),
-    _number_column("rel_lift", "Relative lift", PERCENT),
-    _number_column("iroas", "iROAS", RATIO),
-    _number_column("p_value", "p", P_VALUE),
-    _number_column("p_adjusted", "p (BH-adjusted)", P_VALUE),
+    number_column("n_test", "Test posts", COUNT),
+    number_column("n_control", "Control posts", COUNT),
+    number_column("abs_lift", "Lift / post", MONEY),
+    number_column("rel_lift", "Relative lift", PERCENT),
+    number_column("iroas", "iROAS", RATIO),
+    number_column("p_value", "p", P_VALUE),
+    number_column("p_adjusted", "p (BH-adjusted)", P_VALUE),
     {"field": "verdict", "headerName": "Reading", "minWidth": 260, "wrapText": True, "autoHeight": True,
      "cellStyle": {"lineHeight": "1.4", "paddingTop": "6px", "paddingBottom": "6px"}},
 ]

@@ -5,30 +5,19 @@ import dash_bootstrap_components as dbc
 from dash import html
 
 from dashboard import ids
-from layouts.components import chart_card, data_grid, grid_header
-
-MONEY = ("params.value == null ? '—' : (params.value < 0 ? '−₹' : '₹') + "
-         "d3.format(',.0f')(Math.abs(params.value))")
-RATIO = "params.value == null ? '—' : d3.format('.2f')(params.value) + 'x'"
-COUNT = "params.value == null ? '—' : d3.format(',.0f')(params.value)"
-
-
-def _number_column(field: str, header: str, formatter: str, **extra) -> dict:
-    return {"field": field, "headerName": header, "type": "rightAligned", "filter": "agNumberColumnFilter",
-            "valueFormatter": {"function": formatter}, **extra}
-
+from layouts.components import COUNT, MONEY, RATIO, chart_card, data_grid, grid_header, number_column
 
 TOP_INFLUENCER_COLUMNS = [
     {"field": "name", "headerName": "Influencer", "pinned": "left", "minWidth": 150},
     {"field": "platform", "headerName": "Platform"},
     {"field": "tier", "headerName": "Tier"},
-    _number_column("follower_count", "Followers", COUNT),
-    _number_column("revenue", "Revenue", MONEY, sort="desc"),
-    _number_column("spend", "Spend", MONEY),
-    _number_column("roas", "ROAS", RATIO),
-    _number_column("orders", "Orders", COUNT),
-    _number_column("aov", "AOV", MONEY),
-    _number_column("profit", "Profit", MONEY),
+    number_column("follower_count", "Followers", COUNT),
+    number_column("revenue", "Revenue", MONEY, sort="desc"),
+    number_column("spend", "Spend", MONEY),
+    number_column("roas", "ROAS", RATIO),
+    number_column("orders", "Orders", COUNT),
+    number_column("aov", "AOV", MONEY),
+    number_column("profit", "Profit", MONEY),
 ]
 
 

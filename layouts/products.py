@@ -7,7 +7,7 @@ from dash import dcc, html
 from analytics.products import SCORE_FORMULA
 from dashboard import ids
 from layouts.components import chart_card, data_grid, grid_header
-from layouts.overview import COUNT, MONEY, RATIO, _number_column
+from layouts.components import COUNT, MONEY, RATIO, number_column
 
 SHARE = "params.value == null ? '—' : d3.format('.1%')(params.value)"
 SCORE = "params.value == null ? '—' : d3.format('.3f')(params.value)"
@@ -17,26 +17,26 @@ PRODUCT_COLUMNS = [
     {"field": "product", "headerName": "Product", "pinned": "left", "minWidth": 170},
     {"field": "brand", "headerName": "Brand"},
     {"field": "category", "headerName": "Category"},
-    _number_column("score", "Score", SCORE, sort="desc"),
-    _number_column("price", "Price", MONEY),
+    number_column("score", "Score", SCORE, sort="desc"),
+    number_column("price", "Price", MONEY),
     {"field": "margin_band", "headerName": "Margin band"},
-    _number_column("revenue", "Revenue", MONEY),
-    _number_column("spend", "Spend", MONEY),
-    _number_column("roas", "ROAS", RATIO),
-    _number_column("profit_roas", "Profit ROAS", RATIO),
-    _number_column("profit", "Profit", MONEY),
-    _number_column("orders", "Orders", COUNT),
-    _number_column("share_of_revenue", "Share", SHARE),
+    number_column("revenue", "Revenue", MONEY),
+    number_column("spend", "Spend", MONEY),
+    number_column("roas", "ROAS", RATIO),
+    number_column("profit_roas", "Profit ROAS", RATIO),
+    number_column("profit", "Profit", MONEY),
+    number_column("orders", "Orders", COUNT),
+    number_column("share_of_revenue", "Share", SHARE),
 ]
 
 BEST_INFLUENCER_COLUMNS = [
     {"field": "name", "headerName": "Influencer", "pinned": "left", "minWidth": 150},
     {"field": "platform", "headerName": "Platform"},
     {"field": "tier", "headerName": "Tier"},
-    _number_column("revenue", "Revenue", MONEY, sort="desc"),
-    _number_column("orders", "Orders", COUNT),
-    _number_column("spend", "Spend", MONEY),
-    _number_column("roas", "ROAS", RATIO),
+    number_column("revenue", "Revenue", MONEY, sort="desc"),
+    number_column("orders", "Orders", COUNT),
+    number_column("spend", "Spend", MONEY),
+    number_column("roas", "ROAS", RATIO),
 ]
 
 

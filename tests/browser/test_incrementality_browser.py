@@ -1,7 +1,6 @@
 """The Incremental ROAS Center in headless Chromium: renders, follows a filter, the planner answers."""
 import pytest
 from selenium.webdriver.common.keys import Keys
-from selenium.webdriver.support.ui import WebDriverWait
 
 from dashboard.app import create_app
 from tests.browser.test_overview_browser import text_of, wait_until

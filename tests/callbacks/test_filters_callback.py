@@ -1,5 +1,4 @@
 """The filter sync callback as a plain function."""
-import pytest
 
 from analytics.filters import KnownValues
 from callbacks.filters import describe, sync_filters
