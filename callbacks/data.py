@@ -121,17 +121,40 @@ def quality_outputs(result) -> tuple:
     return issues, grid_records(result.summary, list(result.summary.columns)), coverage_text(result.coverage)
 
 
+SIZE_CHECK = """
+function(contents, filenames, limit) {
+    // Base64 holds 3 bytes in 4 characters: check the file sizes before anything is sent.
+    if (!contents) { return [window.dash_clientside.no_update, ""]; }
+    var tooBig = [];
+    contents.forEach(function (content, i) {
+        var size = Math.floor((content.length - content.indexOf(",") - 1) * 3 / 4);
+        if (size > limit) {
+            tooBig.push(filenames[i] + " is " + (size / 1048576).toFixed(1) + " MB");
+        }
+    });
+    if (tooBig.length) {
+        return [window.dash_clientside.no_update, tooBig.join("; ") + ": the limit is " +
+                (limit / 1048576).toFixed(0) + " MB per upload (MAX_UPLOAD_MB). Nothing was sent or stored."];
+    }
+    return [{contents: contents, filenames: filenames}, ""];
+}
+"""
+
+
 def register(app, service) -> None:
+    app.clientside_callback(SIZE_CHECK, Output(ids.DM_CHECKED, "data"), Output(ids.DM_SIZE_MESSAGE, "children"),
+                            Input(ids.DM_UPLOAD, "contents"), State(ids.DM_UPLOAD, "filename"),
+                            State(ids.DM_LIMIT, "data"), prevent_initial_call=True)
+
     @app.callback(
         Output(ids.DM_REPORT, "children"), Output(ids.DM_PLAN, "data"), Output(ids.DM_COMMIT, "disabled"),
         Output(ids.DM_CANCEL, "disabled"), Output(ids.DM_PROBLEMS_CSV, "disabled"),
         Output(ids.DM_CHANGES_CSV, "disabled"), Output(ids.DM_MESSAGE, "children"),
-        Input(ids.DM_UPLOAD, "contents"), Input(ids.DM_COMMIT, "n_clicks"), Input(ids.DM_CANCEL, "n_clicks"),
-        State(ids.DM_UPLOAD, "filename"), State(ids.DM_ENTITY, "value"), State(ids.DM_MODE, "value"),
-        State(ids.DM_PLAN, "data"),
+        Input(ids.DM_CHECKED, "data"), Input(ids.DM_COMMIT, "n_clicks"), Input(ids.DM_CANCEL, "n_clicks"),
+        State(ids.DM_ENTITY, "value"), State(ids.DM_MODE, "value"), State(ids.DM_PLAN, "data"),
         prevent_initial_call=True,
     )
-    def _upload(contents, _commit, _cancel, filenames, entity, mode, token):
+    def _upload(checked, _commit, _cancel, entity, mode, token):
         if ctx.triggered_id == ids.DM_COMMIT:
             message, token = commit(service, token)
             return None, token, True, True, True, True, message
@@ -139,9 +162,10 @@ def register(app, service) -> None:
             if token:
                 service.cache.delete(f"import-plan|{token}")
             return None, None, True, True, True, True, dbc.Alert("Cancelled; nothing was stored.", color="secondary")
-        if not contents:
+        if not checked or not checked.get("contents"):
             return no_update
-        body, token, can_commit, message = prepare(service, contents, filenames, entity, mode or "append")
+        body, token, can_commit, message = prepare(service, checked["contents"], checked["filenames"], entity,
+                                                   mode or "append")
         has_plan = token is not None
         return body, token, not can_commit, not has_plan, not has_plan, not has_plan, message
 

@@ -6,7 +6,7 @@ from dashboard import ids
 from layouts.shell import SECTIONS, section_for
 
 
-def render_section(pathname: str | None, shown: str | None):
+def render_section(pathname: str | None, shown: str | None, config):
     """(section content, its path); nothing changes when the path's section is already shown.
 
     dcc.Location re-sends the pathname whenever the filters rewrite the query string, and
@@ -15,7 +15,7 @@ def render_section(pathname: str | None, shown: str | None):
     section = section_for(pathname)
     if section.path == shown:
         return no_update, no_update
-    return section.build(), section.path
+    return section.build(config), section.path
 
 
 def nav_links(pathname: str | None, search: str | None) -> tuple:
@@ -28,7 +28,7 @@ def register(app, service) -> None:
     @app.callback(Output(ids.PAGE, "children"), Output(ids.SECTION_SHOWN, "data"),
                   Input(ids.URL, "pathname"), State(ids.SECTION_SHOWN, "data"))
     def _route(pathname, shown):
-        return render_section(pathname, shown)
+        return render_section(pathname, shown, service.config)
 
     @app.callback(
         *[Output(s.nav_id, "href") for s in SECTIONS], *[Output(s.nav_id, "active") for s in SECTIONS],

@@ -48,9 +48,13 @@ def upload_card(max_mb: float) -> dbc.Card:
                      dcc.Dropdown(id=ids.DM_MODE, options=MODE_OPTIONS, value="append", clearable=False,
                                   searchable=False)], xs=12, md=4, class_name="mb-2"),
         ], class_name="g-2"),
-        dcc.Upload(id=ids.DM_UPLOAD, multiple=True, max_size=int(max_mb * 1024 * 1024),
-                   accept=".csv,.xlsx,.xls,.zip,.txt", className="upload-zone",
+        # No max_size here: the browser would drop a larger file silently. The size is checked in
+        # the browser before sending (a clear message) and again on the server.
+        dcc.Upload(id=ids.DM_UPLOAD, multiple=True, accept=".csv,.xlsx,.xls,.zip,.txt", className="upload-zone",
                    children=html.Div(["Drag and drop files here, or ", html.A("choose files")])),
+        dcc.Store(id=ids.DM_LIMIT, data=int(max_mb * 1024 * 1024)),
+        dcc.Store(id=ids.DM_CHECKED),
+        html.Div(id=ids.DM_SIZE_MESSAGE, className="text-danger small mt-2"),
         dcc.Loading(html.Div(id=ids.DM_REPORT, className="mt-3"), type="dot", delay_show=300),
         html.Div([
             dbc.Button("Commit import", id=ids.DM_COMMIT, color="primary", disabled=True, class_name="me-2"),

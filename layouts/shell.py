@@ -9,6 +9,7 @@ from dash import dcc, html
 
 from analytics.filters import KnownValues
 from dashboard import ids
+from dashboard.config import Config
 from layouts.filters import filter_bar
 from layouts.advanced import advanced_section
 from layouts.attribution import attribution_section
@@ -22,17 +23,17 @@ class Section:
     path: str
     label: str
     nav_id: str
-    build: Callable[[], html.Div]
+    build: Callable[[Config], html.Div]
 
 
 # Only sections that work are listed; the first is the home page.
 SECTIONS = (
-    Section("/", "Campaign Overview", ids.NAV_OVERVIEW, overview_section),
-    Section("/products", "Products", ids.NAV_PRODUCTS, products_section),
-    Section("/incrementality", "Incremental ROAS", ids.NAV_INCREMENTALITY, incrementality_section),
-    Section("/advanced", "Advanced", ids.NAV_ADVANCED, advanced_section),
-    Section("/attribution", "Attribution", ids.NAV_ATTRIBUTION, attribution_section),
-    Section("/data", "Data", ids.NAV_DATA, data_section),
+    Section("/", "Campaign Overview", ids.NAV_OVERVIEW, lambda config: overview_section()),
+    Section("/products", "Products", ids.NAV_PRODUCTS, lambda config: products_section()),
+    Section("/incrementality", "Incremental ROAS", ids.NAV_INCREMENTALITY, lambda config: incrementality_section()),
+    Section("/advanced", "Advanced", ids.NAV_ADVANCED, lambda config: advanced_section()),
+    Section("/attribution", "Attribution", ids.NAV_ATTRIBUTION, lambda config: attribution_section()),
+    Section("/data", "Data", ids.NAV_DATA, lambda config: data_section(config.max_upload_bytes / 2**20)),
 )
 
 

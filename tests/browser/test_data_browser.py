@@ -76,3 +76,21 @@ def test_chart_downloads_as_standalone_html(dash_duo, app, tmp_path):
     assert "overview-by-brand" in path.name and "all-data" in path.name
     assert "<html" in text and "MuscleBlaze" in text and "Plotly.newPlot" in text
     assert dash_duo.get_logs() == []
+
+
+def test_too_large_upload_is_refused_with_a_clear_message(dash_duo, private_config, tmp_path):
+    from dataclasses import replace
+
+    app = create_app(replace(private_config, max_upload_bytes=1024))
+    dash_duo.driver.set_window_size(1400, 1000)
+    dash_duo.start_server(app)
+    wait_for_kpis(dash_duo)
+    dash_duo.driver.execute_script("arguments[0].click();", dash_duo.find_element("#nav-data"))
+    big = tmp_path / "posts.csv"
+    big.write_text("influencer_id,platform,date\n" + "INF00001,Instagram,2026-05-01\n" * 200)
+    dash_duo.wait_for_element("#data-upload input[type=file]", timeout=20).send_keys(str(big))
+    wait_until(dash_duo, lambda: "the limit is" in (text_of(dash_duo, "#data-size-message") or ""),
+               message="no size message")
+    assert "posts.csv" in text_of(dash_duo, "#data-size-message")
+    assert not (text_of(dash_duo, "#data-report") or "")  # nothing was sent for checking
+    assert dash_duo.get_logs() == []
