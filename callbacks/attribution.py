@@ -57,10 +57,13 @@ def manage_settings(trigger, names: list[str], values: list, service) -> tuple:
 
 
 def statistics_assumptions(config) -> str:
-    return (f"Statistics assumptions (set in the configuration): significance level α = {config.alpha:g} "
+    high, low = config.margin_bands
+    seasons = ", ".join(f"{q.upper()} {v:+.0%}" for q, v in config.seasonality.items() if v) or "none"
+    return (f"Other assumptions (set in the configuration): significance level α = {config.alpha:g} "
             f"({(1 - config.alpha) * 100:g}% confidence intervals); planned control share "
             f"{config.control_share:.0%}; organic share {config.organic_share:.0%}, used only when there is no "
-            f"control group, and labelled as an assumption there.")
+            f"control group, and labelled as an assumption there; margin bands: high above {high:.0%}, low below "
+            f"{low:.0%}; seasonal uplifts for forecasts (when switched on): {seasons}.")
 
 
 def render_comparison(view: dict) -> tuple:

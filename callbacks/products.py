@@ -47,9 +47,10 @@ def launch_summary(launch) -> list:
             html.P(f"New products as of {fmt.day(launch.as_of.isoformat())}: {listing}.", className="small mb-0")]
 
 
-def render_products(view: dict, attribution: str = "") -> tuple:
+def render_products(view: dict, attribution: str = "", bands: str = "") -> tuple:
     table = view["table"]
     subtitle = (f"{len(table)} products · ranking, ROAS and margins under the selected filters · {attribution}"
+                + (f" · margin bands (assumption): {bands}" if bands else "")
                 if len(table) else "No data for these filters")
     return (subtitle, ranking_rows(table), figures.category_figure(view["categories"]),
             figures.band_figure(view["bands"]), product_options(table))
@@ -63,7 +64,8 @@ def register(app, service) -> None:
     )
     def _refresh(filters):
         spec = service.clean(filters)
-        return render_products(service.products(spec), fmt.attribution(spec.model, service.attribution_settings()))
+        return render_products(service.products(spec), fmt.attribution(spec.model, service.attribution_settings()),
+                               ", ".join(f"{band} {text}" for band, text in service.margin_bands().describe().items()))
 
     @app.callback(Output(ids.PR_PRICE, "figure"), Input(ids.FILTERS, "data"), Input(ids.PR_PRICE_Y, "value"))
     def _price(filters, y):

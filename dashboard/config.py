@@ -31,6 +31,40 @@ def parse_targets(text: str) -> dict[str, float]:
     return targets
 
 
+def parse_margin_bands(text: str) -> tuple[float, float]:
+    """"0.5,0.3" → (0.5, 0.3): margins above the first are high, below the second low.
+
+    >>> parse_margin_bands("0.45, 0.25")
+    (0.45, 0.25)
+    """
+    try:
+        high, low = (float(v) for v in text.split(","))
+    except ValueError:
+        raise ValueError(f"MARGIN_BANDS: {text!r} is not 'high,low' (e.g. 0.5,0.3)") from None
+    if not 0 <= low <= high <= 1:
+        raise ValueError(f"MARGIN_BANDS: need 0 <= low <= high <= 1, got high {high}, low {low}")
+    return high, low
+
+
+def parse_seasonality(text: str) -> dict[str, float]:
+    """"q1=0.25,q2=0.15" → uplift per quarter (missing quarters 0).
+
+    >>> parse_seasonality("q1=0.3")
+    {'q1': 0.3, 'q2': 0.0, 'q3': 0.0, 'q4': 0.0}
+    """
+    uplifts = {"q1": 0.0, "q2": 0.0, "q3": 0.0, "q4": 0.0}
+    for part in filter(None, (p.strip() for p in text.split(","))):
+        key, _, value = part.partition("=")
+        key = key.strip().lower()
+        if key not in uplifts:
+            raise ValueError(f"SEASONALITY: unknown quarter {key!r}; use q1..q4")
+        try:
+            uplifts[key] = float(value)
+        except ValueError:
+            raise ValueError(f"SEASONALITY: {part!r} is not quarter=uplift") from None
+    return uplifts
+
+
 def default_database_url(data_dir: Path) -> str:
     return f"sqlite:///{(data_dir / 'dashboard.sqlite').resolve()}"
 
@@ -52,6 +86,9 @@ class Config:
     alpha: float = 0.05  # significance level; intervals are (1 − alpha) confidence intervals
     control_share: float = 0.2  # planned share of posts held out as control
     organic_share: float = 0.2  # assumed organic share of revenue, used only when there is no control group
+    # Product margin bands (high above, low below) and seasonal uplifts per quarter for forecasts.
+    margin_bands: tuple[float, float] = (0.5, 0.3)
+    seasonality: dict[str, float] = field(default_factory=lambda: {"q1": 0.25, "q2": 0.15, "q3": 0.0, "q4": 0.0})
     # Data management: largest upload accepted, and how many earlier datasets an import keeps to restore.
     max_upload_bytes: int = 64 * 1024 * 1024
     import_snapshots: int = 3
@@ -75,6 +112,9 @@ class Config:
             cache_timeout=int(env.get("CACHE_TIMEOUT", "3600")),
             targets=targets,
             max_upload_bytes=int(float(env.get("MAX_UPLOAD_MB", "64")) * 1024 * 1024),
+            margin_bands=parse_margin_bands(env["MARGIN_BANDS"]) if "MARGIN_BANDS" in env else (0.5, 0.3),
+            seasonality=parse_seasonality(env["SEASONALITY"]) if "SEASONALITY" in env else
+            {"q1": 0.25, "q2": 0.15, "q3": 0.0, "q4": 0.0},
             import_snapshots=int(env.get("IMPORT_SNAPSHOTS", "3")),
         )
 

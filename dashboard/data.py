@@ -175,13 +175,17 @@ class DataService:
         _, facts, _ = self.facts(spec.model)
         return posts_from_daily(apply_filters(facts.daily, spec), facts.posts)
 
+    def margin_bands(self) -> product_analytics.MarginBands:
+        high, low = self.config.margin_bands
+        return product_analytics.MarginBands(high=high, low=low)
+
     def products(self, spec: FilterSpec) -> dict:
         """Product ranking (with score), categories, margin bands and the price–performance matrix."""
         version, _, _ = self.facts(spec.model)
 
         def compute():
             posts = self.post_totals(spec)
-            table = product_analytics.product_table(posts)
+            table = product_analytics.product_table(posts, self.margin_bands())
             table = table.assign(score=product_analytics.product_score(table))
             return {"table": table, "categories": product_analytics.category_table(posts),
                     "bands": product_analytics.margin_band_table(table),
@@ -263,7 +267,7 @@ class DataService:
             end = min(spec.end or last_post, last_post)
             values = forecasting.series(rows, metric, granularity, start=spec.start, end=end)
             horizon = 28 if granularity == "D" else 8
-            seasonality = forecasting.SeasonalityAssumptions() if seasonal else None
+            seasonality = forecasting.SeasonalityAssumptions(**self.config.seasonality) if seasonal else None
             return forecasting.forecast(values, horizon, granularity, seasonality=seasonality)
         key = f"{spec.key()}|{metric}|{granularity}|{seasonal}"
         return self._memoized("forecast", version, key, compute)
