@@ -108,15 +108,18 @@ def lift_strip(report: LiftReport, search: str | None = "") -> dbc.Alert:
     if c.rel_lift is None or c.abs_lift_ci is None:
         return dbc.Alert([html.B("Incremental lift: "), c.message, link], color="secondary",
                          class_name="py-2 mb-0 small")
+    per_post = (f"{fmt.money(c.abs_lift)} per test post ({level} CI {fmt.money(c.abs_lift_ci[0])} to "
+                f"{fmt.money(c.abs_lift_ci[1])})")
     rel = fmt.percent(c.rel_lift, signed=True)
     rel_ci = (f" ({level} CI {fmt.percent(c.rel_lift_ci[0], signed=True)} to "
               f"{fmt.percent(c.rel_lift_ci[1], signed=True)})" if c.rel_lift_ci else " (CI not estimable)")
     iroas = (f" · iROAS {fmt.ratio(r.iroas)} ({level} CI {fmt.ratio(r.iroas_ci[0])} to {fmt.ratio(r.iroas_ci[1])})"
              if r.iroas is not None and r.iroas_ci else "")
     excludes_zero = c.abs_lift_ci[0] > 0 or c.abs_lift_ci[1] < 0
-    verdict = "the interval excludes no effect" if excludes_zero else "the interval includes no effect"
+    verdict = ("the interval of the lift per post excludes zero" if excludes_zero
+               else "the interval of the lift per post includes zero: no effect is not ruled out")
     return dbc.Alert([
-        html.B(f"Incremental lift {rel}"), rel_ci, iroas,
+        html.B(f"Incremental lift {per_post}"), f", {rel} relative{rel_ci}", iroas,
         f" · {fmt.count(c.n_test)} test vs {fmt.count(c.n_control)} control posts, p = {c.p_value:.3g}; {verdict}.",
         link,
     ], color="success" if excludes_zero and c.abs_lift > 0 else "light", class_name="py-2 mb-0 small")

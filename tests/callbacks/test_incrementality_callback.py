@@ -73,3 +73,13 @@ def test_lift_follows_filters(service):
     micro = service.lift(service.clean({"tier": ["Micro"]}))
     assert micro.n_units < everything.n_units
     assert micro.overall.comparison.n_test + micro.overall.comparison.n_control == micro.n_units
+
+
+def test_overview_strip_reads_the_same_interval_it_judges(service):
+    report = service.lift(service.clean({}))
+    text = " ".join(strings(lift_strip(report).children).split())
+    c = report.overall.comparison
+    assert "per test post (95% CI" in text
+    excludes = c.abs_lift_ci[0] > 0 or c.abs_lift_ci[1] < 0
+    assert ("interval of the lift per post excludes zero" in text) == excludes
+    assert "confidence of" not in text.lower()
