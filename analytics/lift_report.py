@@ -116,7 +116,7 @@ def lift_report(posts: pd.DataFrame, alpha: float = 0.05, expected_control_share
     sd = design_sd(units)
     test_spend = float(units.loc[is_test, "spend"].sum())
     mde = None
-    if sd and sd > 0:
+    if sd and sd > 0 and n_test >= 2 and n_control >= 2:  # a design needs both groups
         mde = inc.minimum_detectable_effect(
             len(units), n_control / len(units), sd, alpha, power,
             baseline_mean=overall.comparison.control_mean,

@@ -48,10 +48,9 @@ def credit_shift(rows_by_model: dict[str, pd.DataFrame], influencers: pd.DataFra
     shift (= high − low) and shift_share (= shift / revenue under the baseline model; NaN when
     that revenue is 0). Sorted by shift, largest first.
     """
-    wide = pd.DataFrame()
-    for model, rows in rows_by_model.items():
-        revenue = rows.groupby("influencer_id", observed=True)["revenue"].sum()
-        wide[model] = revenue
+    # An outer join: an influencer credited under any model is kept (0 where a model credits nothing).
+    wide = pd.concat({model: rows.groupby("influencer_id", observed=True)["revenue"].sum()
+                      for model, rows in rows_by_model.items()}, axis=1) if rows_by_model else pd.DataFrame()
     if wide.empty:
         return pd.DataFrame(columns=["influencer_id", "name", "platform", "tier", *rows_by_model, "low", "high",
                                      "shift", "shift_share"])

@@ -1,7 +1,7 @@
 """Campaign Overview: KPIs with deltas, breakdowns, trend and top influencers for one filter spec."""
 from __future__ import annotations
 
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 
 import numpy as np
 import pandas as pd
@@ -32,6 +32,7 @@ class Overview:
     top_influencers: pd.DataFrame
     influencers: int  # how many influencers the filters keep
     posts: int
+    comparison_note: str = ""  # why there are no changes vs the previous period, when there are none
 
     @property
     def empty(self) -> bool:
@@ -111,16 +112,24 @@ def campaign_overview(daily: pd.DataFrame, influencers: pd.DataFrame, spec: Filt
     rows = apply_filters(daily, spec)
     current = totals(rows)
     previous_days = previous_period(spec, known)
-    previous = None
+    previous, comparison = None, "no earlier data to compare with"
     if previous_days is not None and known.first_day and previous_days[1] >= known.first_day:
-        previous_rows = apply_filters(daily, spec, previous_days)
-        if len(previous_rows):
-            previous = totals(previous_rows)
+        if previous_days[0] < known.first_day:
+            # A part-covered previous period would make any change look like growth.
+            comparison = "the previous period is only partly covered by the data, so no changes are shown"
+        else:
+            # Like with like: the previous period keeps the influencers the current one keeps.
+            previous_rows = apply_filters(daily, replace(spec, min_roas=None), previous_days)
+            if spec.min_roas is not None:
+                previous_rows = previous_rows[previous_rows["influencer_id"].isin(
+                    rows["influencer_id"].astype(str).unique())]
+            if len(previous_rows):
+                previous = totals(previous_rows)
     influencer_count = int(np.unique(rows["influencer_id"].cat.codes.to_numpy()).size)
     return Overview(
         period=period(spec, known),
-        # The data may start inside the previous period: say which days it really covers.
-        previous_period=(max(previous_days[0], known.first_day), previous_days[1]) if previous is not None else None,
+        previous_period=previous_days if previous is not None else None,
+        comparison_note=comparison,
         kpis=kpi_deltas(current, previous, targets or {}),
         breakdowns={name: breakdown(rows, name) for name in BREAKDOWNS},
         trend=trend(rows, granularity),

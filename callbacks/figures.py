@@ -131,7 +131,9 @@ def forest_figure(table: pd.DataFrame, dimension: str) -> go.Figure:
         error_x=_error_bars(tested["abs_lift"], tested["abs_lift_low"], tested["abs_lift_high"]),
         hovertemplate="%{y}<br>lift ₹%{x:,.0f} per post<extra></extra>")
     fig.add_vline(x=0, line=dict(color=TARGET, dash="dot", width=1))
-    fig.update_layout(xaxis=dict(tickprefix="₹", tickformat="~s", title="Incremental revenue per test post"),
+    fig.update_layout(xaxis=dict(tickprefix="₹", tickformat="~s",
+                                 title="Incremental revenue per test post, each segment's own 95% CI · "
+                                       "filled: significant after adjusting for the number of segments (BH)"),
                       margin=dict(l=8))
     return fig
 

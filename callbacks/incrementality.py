@@ -84,13 +84,19 @@ def subtitle(report: LiftReport, attribution: str = "") -> str:
     return f"{text} · {attribution}" if attribution else text
 
 
-def segment_rows(table: pd.DataFrame, dimension: str) -> list[dict]:
+def segment_rows(table: pd.DataFrame, dimension: str, alpha: float = 0.05) -> list[dict]:
+    """Grid rows with a reading that says which test it reports: each segment's own (unadjusted)
+    interval and p, and significance after adjusting for the number of segments tested."""
+    tested = int(table["p_adjusted"].notna().sum()) if len(table) else 0
     rows = []
     for row in table.to_dict("records"):
-        if row["warning"] and row["p_adjusted"] is None:
+        if row["warning"] and pd.isna(row["p_adjusted"]):
             verdict = row["warning"]
         elif row["significant"]:
-            verdict = "lift detected (after adjusting for the number of segments)"
+            verdict = f"lift detected, also after adjusting for the {tested} segments tested"
+        elif row["p_value"] is not None and row["p_value"] < alpha:
+            verdict = (f"p < {alpha:g} on its own, but not after adjusting for the {tested} segments tested: "
+                       "treat as a lead, not a finding")
         else:
             verdict = "no lift detected at this sample size"
         rows.append({"segment": str(row[dimension]), "n_test": row["n_test"], "n_control": row["n_control"],
@@ -147,7 +153,7 @@ def register(app, service) -> None:
     def _segments(filters, dimension):
         dimension = dimension if dimension in SEGMENT_DIMENSIONS else "tier"
         table = service.segments(service.clean(filters), dimension)
-        return figures.forest_figure(table, dimension), segment_rows(table, dimension)
+        return figures.forest_figure(table, dimension), segment_rows(table, dimension, service.config.alpha)
 
     @app.callback(
         Output(ids.INC_PLAN_ANSWER, "children"),

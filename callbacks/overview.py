@@ -21,7 +21,7 @@ KPI_CARDS = (
     ("profit", "Profit", fmt.money, True),
 )
 KPI_HINTS = {
-    "revenue": "Attributed revenue (last touch), each order counted once",
+    "revenue": "Attributed revenue under the selected attribution model, each order counted once",
     "spend": "Influencer payouts allocated to the filtered posts",
     "roas": "Revenue ÷ spend over the whole selection",
     "orders": "Attributed orders",
@@ -80,7 +80,7 @@ def period_text(overview: Overview, attribution: str = "revenue by last-touch at
         return "No data for these filters"
     scope = f"{fmt.count(overview.influencers)} influencers · {fmt.count(overview.posts)} posts"
     compared = (f"changes vs {fmt.period(overview.previous_period)}" if overview.previous_period
-                else "no earlier data to compare with")
+                else overview.comparison_note or "no earlier data to compare with")
     return f"{fmt.period(overview.period)} · {scope} · {compared} · {attribution}"
 
 

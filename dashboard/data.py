@@ -205,21 +205,30 @@ class DataService:
         return product_analytics.best_influencers(self.post_totals(spec), product, limit=50, brand=brand)
 
     def model_comparison(self, spec: FilterSpec) -> dict:
-        """The selection under every attribution model: totals, by platform and tier, credit shifts."""
-        version, _, _ = self.facts(spec.model)
-        neutral = replace(spec, model=DEFAULT_MODEL)
+        """The selection under every attribution model: totals, by platform and tier, credit shifts.
+
+        With a minimum ROAS, the influencers it keeps are decided once, under the selected model,
+        and the same influencers are compared under every model.
+        """
+        version, selected, _ = self.facts(spec.model)
 
         def compute():
+            kept = None
+            if spec.min_roas is not None:
+                kept = apply_filters(selected.daily, spec)["influencer_id"].astype(str).unique()
+            open_spec = replace(spec, min_roas=None)
             rows = {}
             for model in MODELS:
                 _, facts, _ = self.facts(model)
-                rows[model] = apply_filters(facts.daily, replace(spec, model=model))
+                model_rows = apply_filters(facts.daily, replace(open_spec, model=model))
+                rows[model] = model_rows if kept is None else model_rows[
+                    model_rows["influencer_id"].astype(str).isin(kept)]
             influencers = self.facts(DEFAULT_MODEL)[1].influencers
             return {"totals": model_comparison.totals_by_model(rows),
                     "platform": model_comparison.compare_by(rows, "platform"),
                     "tier": model_comparison.compare_by(rows, "tier"),
                     "shift": model_comparison.credit_shift(rows, influencers)}
-        return self._memoized("models", version, neutral.key(), compute)
+        return self._memoized("models", version, spec.key(), compute)
 
     def brands(self, spec: FilterSpec):
         """Per brand: revenue, spend, ROAS, profit, and iROAS with its CI where a control group exists."""
@@ -276,6 +285,7 @@ class DataService:
         """Data quality of everything stored (all columns), once per data version."""
         version = self.version()
         return self._memoized("quality", version, "", lambda: data_quality(store.load_dataset(self.engine)))
+
 
     def influencer_table(self, spec: FilterSpec):
         """Every influencer under the filters with their metrics, largest revenue first."""

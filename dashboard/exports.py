@@ -31,16 +31,18 @@ _SHEET_FORBIDDEN = re.compile(r"[\[\]:*?/\\]")
 
 
 def _neutralise_value(value):
-    if isinstance(value, str) and value.startswith(FORMULA_PREFIXES):
+    # Judge the text as a spreadsheet will see it: control characters are dropped on the way in, so
+    # "\x01=HYPERLINK(...)" must count as starting with "=".
+    if isinstance(value, str) and (value.startswith(FORMULA_PREFIXES)
+                                   or _XLSX_ILLEGAL.sub("", value).startswith(FORMULA_PREFIXES)):
         return "'" + value
     return value
 
 
 def _neutralise_series(values: pd.Series) -> pd.Series:
-    if pd.api.types.is_string_dtype(values.dtype) and values.dtype != object:
-        risky = values.str.startswith(FORMULA_PREFIXES).fillna(False).to_numpy(dtype=bool)
-        return values.where(~risky, "'" + values) if risky.any() else values
-    if values.dtype == object:
+    if isinstance(values.dtype, pd.CategoricalDtype):
+        values = values.astype(object)  # categories are text too
+    if pd.api.types.is_string_dtype(values.dtype) or values.dtype == object:
         return values.map(_neutralise_value)
     return values  # numbers, dates, booleans: never formulas
 
@@ -86,17 +88,20 @@ def _sheet_names(names) -> list[str]:
 
 
 def _xlsx_ready(frame: pd.DataFrame) -> pd.DataFrame:
-    """Neutralised, with characters XLSX cannot hold removed and time zones dropped."""
-    out = neutralise_formulas(frame)
+    """Characters XLSX cannot hold removed, time zones dropped, then neutralised (in that order, so
+    removing a character can never uncover a formula)."""
+    out = frame.copy()
     for position in range(out.shape[1]):
         values = out.iloc[:, position]
+        if isinstance(values.dtype, pd.CategoricalDtype):
+            values = values.astype(object)
         if isinstance(values.dtype, pd.DatetimeTZDtype):
             out.isetitem(position, values.dt.tz_localize(None))
         elif values.dtype == object or pd.api.types.is_string_dtype(values.dtype):
             out.isetitem(position, values.map(
                 lambda v: _XLSX_ILLEGAL.sub("", v) if isinstance(v, str) else v))
     out.columns = [_XLSX_ILLEGAL.sub("", c) if isinstance(c, str) else c for c in out.columns]
-    return out
+    return neutralise_formulas(out)
 
 
 def to_xlsx_bytes(sheets: dict[str, pd.DataFrame], index: bool = False) -> bytes:

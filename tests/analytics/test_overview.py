@@ -79,3 +79,17 @@ def test_relative_change_edge_cases():
     assert relative_change(50.0, -100.0) == pytest.approx(1.5)
     deltas = kpi_deltas({k: 1.0 for k in ("revenue", "spend", "roas", "orders", "aov", "profit", "roi")}, None, {})
     assert all(d.change is None and d.target is None for d in deltas.values())
+
+
+def test_part_covered_previous_period_shows_no_change(facts):
+    # 2026-01-04 .. 2026-01-10 (7 days): the previous 7 days start on 2025-12-28, before the data
+    o = overview(facts, {"start": "2026-01-04"})
+    assert o.previous_period is None and o.kpis["revenue"].change is None
+    assert "partly covered" in o.comparison_note
+
+
+def test_previous_period_keeps_the_current_influencers_under_min_roas(facts):
+    # current 01-06..01-10 with min ROAS 1: I1 (500 revenue / 100 spend) and I2 (3,000 / 0) are kept;
+    # the previous period must be judged on the same two influencers, not re-filtered by its own ROAS
+    o = overview(facts, {"start": "2026-01-06", "min_roas": 1})
+    assert o.kpis["revenue"].previous == pytest.approx(4000.0)

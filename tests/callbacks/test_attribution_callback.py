@@ -56,3 +56,28 @@ def test_comparison_covers_every_model(service):
     subtitle, totals_fig, platform_fig, tier_fig, rows = render_comparison(view)
     assert "weighted score credits" in subtitle
     assert {row["influencer_id"] for row in rows} <= set(service.facts()[1].influencers["influencer_id"])
+
+
+def test_minimum_roas_keeps_the_same_influencers_under_every_model(service):
+    view = service.model_comparison(service.clean({"min_roas": 3}))
+    kept = set(service.influencer_table(service.clean({"min_roas": 3}))["influencer_id"])
+    assert set(view["shift"]["influencer_id"]) == kept
+    everything = service.model_comparison(service.clean({}))["shift"].set_index("influencer_id")
+    for row in view["shift"].itertuples():  # same influencer, same credit as without the filter
+        assert row.first_touch == pytest.approx(everything.loc[row.influencer_id, "first_touch"])
+    spend = view["totals"]["spend"]
+    assert spend.max() - spend.min() < 0.05 * spend.max()
+
+
+def test_credit_shift_keeps_influencers_missing_under_the_first_model():
+    import pandas as pd
+
+    from analytics.model_comparison import credit_shift
+
+    a = pd.DataFrame({"influencer_id": ["I1"], "revenue": [10.0]})
+    b = pd.DataFrame({"influencer_id": ["I1", "I2"], "revenue": [4.0, 6.0]})
+    info = pd.DataFrame({"influencer_id": ["I1", "I2"], "name": ["A", "B"], "platform": ["x", "y"],
+                         "tier": ["Micro", "Mega"]})
+    table = credit_shift({"last_touch": a, "linear": b}, info).set_index("influencer_id")
+    assert table.loc["I2", "last_touch"] == 0 and table.loc["I2", "shift"] == 6
+    assert table.loc["I1", "shift"] == 6

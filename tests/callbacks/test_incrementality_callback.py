@@ -83,3 +83,28 @@ def test_overview_strip_reads_the_same_interval_it_judges(service):
     excludes = c.abs_lift_ci[0] > 0 or c.abs_lift_ci[1] < 0
     assert ("interval of the lift per post excludes zero" in text) == excludes
     assert "confidence of" not in text.lower()
+
+
+def test_a_selection_with_only_control_posts_is_said_not_crashed(service):
+    posts = service.posts(service.clean({}))
+    only_control = posts[posts["campaign_type"] == "control"]
+    report = lift_report(only_control)
+    assert report.has_control and report.mde is None
+    outputs = render_lift(report)
+    assert "Insufficient data" in " ".join(report.warnings)
+    assert outputs[2] == "—"  # no lift per post without test posts
+    strings(lift_strip(report).children)
+
+
+def test_reading_separates_a_segments_own_p_from_the_adjusted_verdict():
+    import pandas as pd
+
+    table = pd.DataFrame({"tier": ["Micro", "Mega", "Macro"], "n_test": [50, 50, 3], "n_control": [20, 20, 1],
+                          "abs_lift": [900.0, 100.0, 5.0], "rel_lift": [0.5, 0.1, 0.1], "iroas": [2.0, 0.5, 1.0],
+                          "p_value": [0.037, 0.6, 0.5], "p_adjusted": [0.074, 0.6, None],
+                          "significant": [False, False, False],
+                          "warning": ["", "", "insufficient data: 3 test and 1 control units"]})
+    rows = {r["segment"]: r["verdict"] for r in segment_rows(table, "tier")}
+    assert rows["Micro"].startswith("p < 0.05 on its own, but not after adjusting for the 2 segments")
+    assert rows["Mega"] == "no lift detected at this sample size"
+    assert rows["Macro"].startswith("insufficient data")

@@ -110,3 +110,20 @@ def test_an_exported_file_imports_back_to_the_original_text(tmp_path):
     assert plan.frames["influencers"]["name"].tolist() == frame["name"].tolist()
     plan = importer.prepare_import({"influencers.xlsx": to_xlsx_bytes({"influencers": frame})}, engine)
     assert plan.frames["influencers"]["name"].tolist() == frame["name"].tolist()
+
+
+def test_control_characters_cannot_hide_a_formula():
+    import io
+
+    import openpyxl
+
+    from dashboard.exports import to_csv_bytes, to_xlsx_bytes
+
+    frame = pd.DataFrame({"name": ["\x01=HYPERLINK(\"http://evil.example\")", "ok"],
+                          "brand": pd.Categorical(["=1+1", "fine"])})
+    book = openpyxl.load_workbook(io.BytesIO(to_xlsx_bytes({"s": frame})))
+    cells = [book["s"].cell(row=r, column=c) for r in (2, 3) for c in (1, 2)]
+    assert all(cell.data_type != "f" for cell in cells)
+    assert book["s"].cell(row=2, column=1).value.startswith("'=") and book["s"].cell(row=2, column=2).value == "'=1+1"
+    text = to_csv_bytes(frame).decode("utf-8-sig")
+    assert "'\x01=HYPERLINK" in text and "'=1+1" in text
