@@ -86,6 +86,15 @@ def history_rows(engine) -> list[dict]:
     return rows
 
 
+def restore_question(history: list[dict]) -> str:
+    """What the confirmation asks: which import a restore would undo."""
+    latest = next((row for row in history if row["action"] == "import"), None)
+    if latest is None:
+        return "There is no import to undo. Continue?"
+    return (f"Undo the import of {latest['files'] or 'files'} made at {latest['at']}? The data goes back to how it "
+            "was before that import; earlier imports stay.")
+
+
 def restore(service) -> str:
     try:
         version = importer.restore_previous(service.engine)
@@ -189,10 +198,12 @@ def register(app, service) -> None:
         return dcc.send_bytes(templates.template_csv(entity), templates.template_filename(entity, "csv"))
 
     @app.callback(Output(ids.DM_HISTORY, "rowData"), Output(ids.DM_RESTORE_MESSAGE, "children"),
-                  Input(ids.DM_RESTORE, "n_clicks"), Input(ids.DM_MESSAGE, "children"))
+                  Output(ids.DM_RESTORE_CONFIRM, "message"),
+                  Input(ids.DM_RESTORE_CONFIRM, "submit_n_clicks"), Input(ids.DM_MESSAGE, "children"))
     def _history(_restore, _message):
-        message = restore(service) if ctx.triggered_id == ids.DM_RESTORE else ""
-        return history_rows(service.engine), message
+        message = restore(service) if ctx.triggered_id == ids.DM_RESTORE_CONFIRM else ""
+        rows = history_rows(service.engine)
+        return rows, message, restore_question(rows)
 
     @app.callback(Output(ids.DM_QUALITY_ISSUES, "children"), Output(ids.DM_QUALITY, "rowData"),
                   Output(ids.DM_QUALITY_COVERAGE, "children"),

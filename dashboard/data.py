@@ -7,6 +7,7 @@ gunicorn workers with a FileSystemCache or Redis share them.
 from __future__ import annotations
 
 import ctypes
+import hashlib
 import threading
 from collections import OrderedDict
 from dataclasses import replace
@@ -80,6 +81,10 @@ class DataService:
         self._tables: tuple[str, dict] | None = None
         self._facts: OrderedDict[tuple[str, str], tuple[Facts, KnownValues]] = OrderedDict()
         self._lock = threading.Lock()
+        self._config_key = hashlib.sha1(repr((
+            sorted(config.targets.items()), config.alpha, config.control_share, config.organic_share,
+            config.margin_bands, sorted(config.seasonality.items()), config.top_influencers,
+        )).encode()).hexdigest()[:12]
 
     def version(self) -> str:
         return store.data_version(self.engine)
@@ -112,8 +117,10 @@ class DataService:
         """
         data_version = self.version()
         settings = self.attribution_settings()
-        # Results depend on the data and on the attribution assumptions: both are in the version.
-        version = f"{data_version}|{settings.key()}"
+        # Results depend on the data, the attribution assumptions and the configured assumptions
+        # (targets, α, shares, bands, seasonality): all are in the version, so a shared cache never
+        # serves results computed under other settings.
+        version = f"{data_version}|{settings.key()}|{self._config_key}"
         key = (version, model)
         with self._lock:
             if key not in self._facts:
@@ -276,7 +283,9 @@ class DataService:
             end = min(spec.end or last_post, last_post)
             values = forecasting.series(rows, metric, granularity, start=spec.start, end=end)
             horizon = 28 if granularity == "D" else 8
-            seasonality = forecasting.SeasonalityAssumptions(**self.config.seasonality) if seasonal else None
+            # Seasonal uplifts describe demand: never applied to spend, which is a budget decision.
+            apply = seasonal and metric != "spend"
+            seasonality = forecasting.SeasonalityAssumptions(**self.config.seasonality) if apply else None
             return forecasting.forecast(values, horizon, granularity, seasonality=seasonality)
         key = f"{spec.key()}|{metric}|{granularity}|{seasonal}"
         return self._memoized("forecast", version, key, compute)

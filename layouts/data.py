@@ -97,8 +97,11 @@ def templates_card() -> dbc.Card:
 def history_card() -> dbc.Card:
     return dbc.Card(dbc.CardBody([
         html.Div([html.H6("Import history", className="card-title mb-0"),
-                  dbc.Button("Restore the previous dataset", id=ids.DM_RESTORE, color="warning", outline=True,
-                             size="sm")],
+                  # Asks first, naming the import it undoes: each restore undoes one more import.
+                  dcc.ConfirmDialogProvider(
+                      dbc.Button("Restore the previous dataset", id=ids.DM_RESTORE, color="warning", outline=True,
+                                 size="sm"),
+                      id=ids.DM_RESTORE_CONFIRM, message="Undo the latest import?")],
                  className="d-flex justify-content-between align-items-center mb-2"),
         html.Div(id=ids.DM_RESTORE_MESSAGE, className="small mb-2"),
         data_grid(ids.DM_HISTORY, HISTORY_COLUMNS, page_size=5, auto_height=True,

@@ -98,3 +98,12 @@ def test_chart_html_is_standalone_and_safely_named():
     assert "<html" in html and "Plotly.newPlot" in html and "cdn" not in html.split("<body>")[0].lower()
     assert "/" not in download["filename"] and download["filename"].endswith(".html")
     assert chart_html(None) is None and chart_html({"figure": "nope"}) is None
+
+
+def test_restore_question_names_the_import_it_undoes():
+    from callbacks.data import restore_question
+
+    history = [{"action": "restore", "files": "", "at": "2026-12-04 10:05:00"},
+               {"action": "import", "files": "posts.csv", "at": "2026-12-04 10:00:00"}]
+    assert "posts.csv" in restore_question(history) and "10:00" in restore_question(history)
+    assert "no import" in restore_question([])

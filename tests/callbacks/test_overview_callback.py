@@ -71,3 +71,13 @@ def test_results_are_memoized_per_data_version_and_spec(service):
     key = f"overview|{version}|{spec.key()}|D"
     assert service.cache.get(key) is not None
     assert service.overview(spec).kpis == first.kpis
+
+
+def test_a_shared_cache_never_serves_results_of_other_settings(private_config, tmp_path):
+    from dataclasses import replace
+
+    shared = dict(cache_type="FileSystemCache", cache_dir=str(tmp_path / "cache"))
+    first = create_app(replace(private_config, **shared)).server.config["DASHBOARD_SERVICE"]
+    second = create_app(replace(private_config, targets={"roas": 5.0}, **shared)).server.config["DASHBOARD_SERVICE"]
+    assert first.overview(first.clean({})).kpis["roas"].target == 3.0
+    assert second.overview(second.clean({})).kpis["roas"].target == 5.0
