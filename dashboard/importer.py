@@ -386,9 +386,11 @@ def _read_csv(filename: str, entity: str, content: bytes) -> RawTable:
     sep = _delimiter(text)
     if sep != ",":
         notes.append(f"columns separated by {'tab' if sep == chr(9) else repr(sep)}")
+    width = _csv_width(text, sep, filename)
     try:
         cells = pd.read_csv(io.StringIO(text), sep=sep, header=None, dtype=str, keep_default_na=False,
-                            na_filter=False, skip_blank_lines=False, engine="c")
+                            na_filter=False, skip_blank_lines=False, engine="c",
+                            usecols=range(width) if width else None)
     except pd.errors.ParserError as error:
         message = str(error)
         match = re.search(r"Expected (\d+) fields in line (\d+), saw (\d+)", message)
@@ -475,7 +477,10 @@ def _read_xlsx(filename: str, content: bytes, entity: str | None) -> list[RawTab
         tables = []
         for name, sheet in chosen.items():
             try:
-                values = list(workbook[sheet].iter_rows(values_only=True))
+                width = _header_width(workbook[sheet], label=f"{filename} [{sheet}]")
+                values = list(workbook[sheet].iter_rows(values_only=True, max_col=width)) if width else []
+            except ImportRejected:
+                raise
             except Exception as error:
                 raise ImportRejected(filename, f"sheet {sheet!r} cannot be read ({type(error).__name__})") from None
             label = f"{filename} [{sheet}]" if len(sheets) > 1 else filename
@@ -489,6 +494,32 @@ def _read_xlsx(filename: str, content: bytes, entity: str | None) -> list[RawTab
         return tables
     finally:
         workbook.close()
+
+
+MAX_COLUMNS = 200  # far more than any entity has; stops a stray far-right cell from exploding the table
+
+
+def _header_width(sheet, label: str) -> int:
+    """Columns to read: up to the header's last filled cell. A workbook's stated size can be far
+    too wide (one stray cell in column XFD makes 16,384 columns), and reading it all costs minutes."""
+    for row in sheet.iter_rows(min_row=1, max_row=20, values_only=True):
+        filled = [i for i, v in enumerate(row) if v is not None and str(v).strip()]
+        if filled:
+            if len(filled) > MAX_COLUMNS:
+                raise ImportRejected(label, f"has {len(filled):,} header columns; at most {MAX_COLUMNS} are read")
+            return filled[-1] + 1
+    return 0
+
+
+def _csv_width(text: str, sep: str, filename: str) -> int | None:
+    """Columns to read from a CSV: up to the header's last filled field (None: all). A header that
+    ends in thousands of separators would otherwise pad every row to that width."""
+    header = text.split("\n", 1)[0]
+    fields = header.split(sep)
+    filled = [i for i, f in enumerate(fields) if f.strip().strip('"')]
+    if len(filled) > MAX_COLUMNS:
+        raise ImportRejected(filename, f"has {len(filled):,} header columns; at most {MAX_COLUMNS} are read")
+    return filled[-1] + 1 if filled and filled[-1] + 1 < len(fields) else None
 
 
 def _read_zip(filename: str, content: bytes, entity: str | None, max_bytes: int) -> list[RawTable]:

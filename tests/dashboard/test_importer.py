@@ -748,3 +748,26 @@ def test_commit_rollback_and_restore_on_postgres(demo, monkeypatch):
             engine.dispose()
     finally:
         shutil.rmtree(folder, ignore_errors=True)
+
+
+def test_a_stray_far_right_cell_does_not_widen_the_table():
+    import io
+
+    import openpyxl
+
+    from dashboard.importer import read_upload
+
+    header = "influencer_id,name,category,gender,follower_count,platform"
+    rows = "".join(f"INF{i:05d},Name {i},Fitness,M,{1000 + i},Instagram\n" for i in range(50))
+    tables = read_upload("influencers.csv", (header + "," * 5000 + "\n" + rows).encode())
+    assert tables["influencers"].shape == (50, 6)
+    book = openpyxl.Workbook()
+    sheet = book.active
+    sheet.title = "influencers"
+    sheet.append(header.split(","))
+    for i in range(50):
+        sheet.append([f"INF{i:05d}", f"Name {i}", "Fitness", "M", 1000 + i, "Instagram"])
+    sheet.cell(row=5, column=16384, value="stray")  # column XFD
+    buffer = io.BytesIO()
+    book.save(buffer)
+    assert read_upload("influencers.xlsx", buffer.getvalue())["influencers"].shape == (50, 6)
