@@ -150,8 +150,9 @@ def clean_spec(raw: Mapping | None, known: KnownValues) -> FilterSpec:
     lists = {}
     for name in LIST_FIELDS:
         value = raw.get(name) or []
-        wanted = {str(v) for v in ([value] if isinstance(value, str) else value)}
-        lists[name] = tuple(v for v in getattr(known, name) if v in wanted)
+        # Case and spaces do not matter: a hand-edited link with "instagram" still means Instagram.
+        wanted = {str(v).strip().casefold() for v in ([value] if isinstance(value, str) else value)}
+        lists[name] = tuple(v for v in getattr(known, name) if v.casefold() in wanted)
 
     price_min, price_max = _number(raw.get("price_min")), _number(raw.get("price_max"))
     if price_min is not None and price_max is not None and price_min > price_max:

@@ -27,17 +27,32 @@ def settings_values(settings: AttributionSettings, names: list[str]) -> list:
 def settings_from_inputs(names: list[str], values: list) -> AttributionSettings:
     """AttributionSettings from the form; a ValueError names the field that is wrong."""
     data: dict = {"platform_weights": {}, "position_weights": [None, None, None]}
-    labels = {name: label for name, label, _ in NUMBER_FIELDS}
+    labels = field_labels()
     for name, value in zip(names, values):
         if value in (None, ""):
-            raise ValueError(f"{labels.get(name, name)} is empty")
+            label = labels.get(name) or f"Platform weight: {name.split(':', 1)[-1]}"
+            raise ValueError(f"{label} is empty")
         if name.startswith("platform:"):
             data["platform_weights"][name.split(":", 1)[1]] = float(value)
         elif name.startswith("position:"):
             data["position_weights"][int(name.split(":", 1)[1])] = float(value)
         else:
             data[name] = float(value)
-    return AttributionSettings.from_dict(data)
+    try:
+        return AttributionSettings.from_dict(data)
+    except ValueError as error:
+        message = str(error)
+        # The form's words, not the code's: "click_window_days must be …" → "Click window (days) must be …"
+        for name, label in sorted(labels.items(), key=lambda item: -len(item[0])):
+            message = message.replace(name, label)
+        raise ValueError(message) from None
+
+
+def field_labels() -> dict[str, str]:
+    labels = {name: label for name, label, _ in NUMBER_FIELDS}
+    labels["position_weights"] = "Position-based weights (first, middle, last)"
+    labels["platform_weights"] = "Platform weights"
+    return labels
 
 
 def manage_settings(trigger, names: list[str], values: list, service) -> tuple:
@@ -71,8 +86,14 @@ def render_comparison(view: dict) -> tuple:
     split = totals.drop(index="weighted_score", errors="ignore")["revenue"]
     last = totals["revenue"].get("last_touch", 0.0)
     scored = totals["revenue"].get("weighted_score")
-    subtitle = (f"The five splitting models credit between {fmt.money(split.min())} and {fmt.money(split.max())} "
-                "and move it between influencers" if len(split) else "No data for these filters")
+    if not len(split):
+        subtitle = "No data for these filters"
+    elif fmt.money(split.min()) == fmt.money(split.max()):
+        subtitle = (f"The five splitting models each credit {fmt.money(split.max())} (every order once) and differ "
+                    "in which influencers, platforms and tiers get it")
+    else:
+        subtitle = (f"The five splitting models credit between {fmt.money(split.min())} and {fmt.money(split.max())} "
+                    "(touches outside a window earn nothing) and move it between influencers")
     if scored is not None and last:
         subtitle += (f"; the weighted score credits {fmt.percent(scored / last)} of last-touch revenue and "
                      "calls the rest of each order organic")

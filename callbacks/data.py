@@ -79,10 +79,15 @@ def history_rows(engine) -> list[dict]:
     rows = []
     for row in table.itertuples():
         counts = row.row_counts or {}
+        if row.action != "import":
+            summary = "the dataset from before the previous import is back"
+        elif isinstance(counts, dict):
+            summary = "; ".join(f"{name}: {c.get('added', 0):,} added, {c.get('updated', 0):,} updated"
+                                for name, c in counts.items())
+        else:
+            summary = str(counts)
         rows.append({"at": str(row.at)[:19], "action": row.action, "mode": row.mode or "", "user": row.user or "—",
-                     "files": ", ".join(row.files or []),
-                     "rows": "; ".join(f"{name}: +{c.get('added', 0):,} ~{c.get('updated', 0):,}"
-                                       for name, c in counts.items()) if isinstance(counts, dict) else str(counts)})
+                     "files": ", ".join(row.files or []), "rows": summary})
     return rows
 
 
@@ -181,8 +186,8 @@ def register(app, service) -> None:
     @app.callback(Output(ids.DOWNLOAD, "data", allow_duplicate=True),
                   Input(ids.DM_PROBLEMS_CSV, "n_clicks"), Input(ids.DM_CHANGES_CSV, "n_clicks"),
                   State(ids.DM_PLAN, "data"), prevent_initial_call=True)
-    def _plan_download(_problems, _changes, token):
-        plan = service.cache.get(f"import-plan|{token}") if token else None
+    def _plan_download(problems_clicks, changes_clicks, token):
+        plan = service.cache.get(f"import-plan|{token}") if token and (problems_clicks or changes_clicks) else None
         if plan is None:
             return no_update
         if ctx.triggered_id == ids.DM_PROBLEMS_CSV:
@@ -192,7 +197,9 @@ def register(app, service) -> None:
     @app.callback(Output(ids.DOWNLOAD, "data", allow_duplicate=True),
                   Input(ids.DM_TEMPLATE_CSV, "n_clicks"), Input(ids.DM_TEMPLATE_XLSX, "n_clicks"),
                   State(ids.DM_TEMPLATE_ENTITY, "value"), prevent_initial_call=True)
-    def _template(_csv, _xlsx, entity):
+    def _template(csv_clicks, xlsx_clicks, entity):
+        if not (csv_clicks or xlsx_clicks):
+            return no_update  # the buttons appearing with the section are not clicks
         if ctx.triggered_id == ids.DM_TEMPLATE_XLSX:
             return dcc.send_bytes(templates.template_xlsx(entity), templates.template_filename(entity, "xlsx"))
         return dcc.send_bytes(templates.template_csv(entity), templates.template_filename(entity, "csv"))

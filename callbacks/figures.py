@@ -50,10 +50,11 @@ def breakdown_figure(table: pd.DataFrame, dimension: str, target_roas: float | N
                     hovertemplate="%{x}<br>ROAS %{y:.2f}x<extra></extra>")
     _roas_axis(fig, list(table["roas"]) + ([target_roas] if target_roas else []))
     if target_roas:
-        # A line across the groups, named in the legend (an annotation would collide with the bars).
-        fig.add_scatter(x=labels, y=[target_roas] * len(labels), yaxis="y2", mode="lines",
-                        name=f"Target {target_roas:g}x", line=dict(color=TARGET, dash="dot", width=1.5, shape="hv"),
-                        hoverinfo="skip")
+        # A line across the whole chart (also with a single bar), named in the legend by an empty trace
+        # (an annotation would collide with the bars).
+        fig.add_hline(y=target_roas, yref="y2", line=dict(color=TARGET, dash="dot", width=1.5))
+        fig.add_scatter(x=[None], y=[None], yaxis="y2", mode="lines", name=f"Target {target_roas:g}x",
+                        line=dict(color=TARGET, dash="dot", width=1.5), hoverinfo="skip")
     fig.update_layout(yaxis=dict(tickprefix="₹", tickformat="~s", title=None), margin=dict(t=28))
     return fig
 
@@ -177,7 +178,7 @@ def price_figure(table: pd.DataFrame, y: str = "revenue") -> go.Figure:
             hovertemplate="%{text}<br>price ₹%{x:,.0f}<br>" + ("revenue ₹%{y:,.0f}" if y == "revenue" else
                                                              "ROAS %{y:.2f}x") + "<br>%{customdata:,.0f} orders"
                           "<extra></extra>")
-    fig.update_layout(xaxis=dict(title="Price (₹)", tickprefix="₹"),
+    fig.update_layout(xaxis=dict(title="Price (₹)", tickprefix="₹"), legend=dict(y=-0.28),
                       yaxis=dict(tickprefix="₹", tickformat="~s") if y == "revenue" else dict(ticksuffix="x"))
     return fig
 

@@ -124,6 +124,18 @@ def plan_answer(plan: TestPlan | None, target_pct: float | None) -> list:
     return lines
 
 
+def planner_problems(share_pct, units, target_pct) -> list[str]:
+    """What is wrong with the planner's inputs, in the form's words (empty when they can be used)."""
+    problems = []
+    if share_pct is None or not 5 <= float(share_pct) <= 50:
+        problems.append("Control share must be between 5% and 50%.")
+    if units is None or float(units) < 10:
+        problems.append("Posts in the test must be at least 10.")
+    if target_pct is None or float(target_pct) <= 0:
+        problems.append("Target lift must be above 0%.")
+    return problems
+
+
 def render_lift(report: LiftReport, attribution: str = "") -> tuple:
     return (subtitle(report, attribution), alerts(report), *lift_cards(report), reading(report),
             figures.group_means_figure(report.group_means, report.confidence),
@@ -161,8 +173,8 @@ def register(app, service) -> None:
         Input(ids.INC_PLAN_TARGET, "value"),
     )
     def _plan(filters, share_pct, units, target_pct):
-        share = min(max(float(share_pct or 20), 5.0), 50.0) / 100
-        units = max(int(units or 0), 4)
-        target = float(target_pct) if target_pct else None
-        plan = service.plan(service.clean(filters), units, share, target / 100 if target else None)
-        return plan_answer(plan, target)
+        problems = planner_problems(share_pct, units, target_pct)
+        if problems:
+            return [dbc.Alert(" ".join(problems), color="warning", class_name="py-2 small mb-0")]
+        plan = service.plan(service.clean(filters), int(units), float(share_pct) / 100, float(target_pct) / 100)
+        return plan_answer(plan, float(target_pct))

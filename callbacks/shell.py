@@ -39,9 +39,14 @@ def register(app, service) -> None:
         return (*hrefs, *active)
 
     app.clientside_callback(
-        "function(n, isOpen) { return n ? !isOpen : isOpen; }",
+        """function(n, pathname, isOpen) {
+            // The toggler opens and closes the menu; choosing a section closes it.
+            var trigger = window.dash_clientside.callback_context.triggered[0];
+            if (trigger && trigger.prop_id.indexOf("navbar-toggler") === 0) { return n ? !isOpen : isOpen; }
+            return false;
+        }""",
         Output("navbar-collapse", "is_open"),
-        Input("navbar-toggler", "n_clicks"),
+        Input("navbar-toggler", "n_clicks"), Input(ids.URL, "pathname"),
         State("navbar-collapse", "is_open"),
     )
     app.clientside_callback(

@@ -37,7 +37,8 @@ POSITION_LABELS = ("Position-based: first", "middle (shared)", "last")
 
 def _number_input(label: str, setting_id: dict, step: float) -> dbc.Col:
     return dbc.Col([dbc.Label(label, class_name="filter-label"),
-                    dbc.Input(id=setting_id, type="number", step=step, min=0, size="sm")], xs=6, md=3,
+                    # No browser-side min/step: the server checks every value and names the field.
+                    dbc.Input(id=setting_id, type="number", step="any", size="sm")], xs=6, md=3,
                    class_name="mb-2")
 
 

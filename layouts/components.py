@@ -71,7 +71,7 @@ def data_grid(grid_id: str, column_defs: list[dict], page_size: int = 10, auto_h
                        "wrapHeaderText": True, "autoHeaderHeight": True},
         columnSize="responsiveSizeToFit",
         dashGridOptions={"pagination": True, "paginationPageSize": page_size,
-                         "paginationPageSizeSelector": [10, 25, 50, 100], "animateRows": False,
+                         "paginationPageSizeSelector": sorted({page_size, 10, 25, 50, 100}), "animateRows": False,
                          "localeText": {"noRowsToShow": empty_text},
                          **({"domLayout": "autoHeight"} if auto_height else {})},
         style={"width": "100%"} if auto_height else {"height": "520px", "width": "100%"},

@@ -44,7 +44,8 @@ def _range_filters(known: KnownValues) -> dbc.Row:
         ], xs=12, md=6, lg=3, class_name="mb-2"),
         dbc.Col([
             dbc.Label("Minimum influencer ROAS", html_for=ids.F_MIN_ROAS, class_name="filter-label"),
-            dbc.Input(id=ids.F_MIN_ROAS, type="number", min=0, step=0.1, placeholder="Any", debounce=True),
+            # step "any": with a step of 0.1 the browser drops 2.75 as invalid and sends nothing.
+            dbc.Input(id=ids.F_MIN_ROAS, type="number", min=0, step="any", placeholder="Any", debounce=True),
         ], xs=6, md=3, lg=2, class_name="mb-2"),
         dbc.Col([
             dbc.Label("Dates", html_for=ids.F_DATES, class_name="filter-label"),

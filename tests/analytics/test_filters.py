@@ -74,3 +74,8 @@ def test_filtered_totals_never_exceed_unfiltered(facts, known):
         part = totals(apply_filters(facts.daily, clean_spec(raw, known)))
         for column in ("revenue", "spend", "orders"):
             assert part[column] <= full[column] + 1e-9
+
+
+def test_link_values_match_whatever_their_case(known):
+    spec = clean_spec({"brand": ["muscleblaze "], "tier": "MEGA"}, known)
+    assert spec.brand == ("MuscleBlaze",) and spec.tier == ("Mega",)

@@ -24,9 +24,9 @@ def test_form_round_trip():
 
 
 def test_invalid_form_names_the_field():
-    with pytest.raises(ValueError, match="click_window_days"):
+    with pytest.raises(ValueError, match=r"Click window \(days\) must be greater than 0"):
         settings_from_inputs(NAMES, [0, 14, 48, *PLATFORMS, 0.4, 0.2, 0.4])
-    with pytest.raises(ValueError, match="position_weights"):
+    with pytest.raises(ValueError, match=r"Position-based weights \(first, middle, last\) must sum to 1"):
         settings_from_inputs(NAMES, [7, 14, 48, *PLATFORMS, 0.5, 0.5, 0.5])
     with pytest.raises(ValueError, match="Click window"):
         settings_from_inputs(NAMES, [None, 14, 48, *PLATFORMS, 0.4, 0.2, 0.4])

@@ -108,3 +108,14 @@ def test_reading_separates_a_segments_own_p_from_the_adjusted_verdict():
     assert rows["Micro"].startswith("p < 0.05 on its own, but not after adjusting for the 2 segments")
     assert rows["Mega"] == "no lift detected at this sample size"
     assert rows["Macro"].startswith("insufficient data")
+
+
+def test_planner_says_what_is_wrong_with_its_inputs():
+    from callbacks.incrementality import planner_problems
+
+    assert planner_problems(20, 300, 20) == []
+    assert planner_problems(0, 300, 20) == ["Control share must be between 5% and 50%."]
+    assert planner_problems(20, -300, 20) == ["Posts in the test must be at least 10."]
+    assert planner_problems(None, None, 0) == ["Control share must be between 5% and 50%.",
+                                               "Posts in the test must be at least 10.",
+                                               "Target lift must be above 0%."]
