@@ -12,23 +12,28 @@ DEFAULT_TARGETS = {"roas": 3.0}
 TARGET_KEYS = ("revenue", "spend", "roas", "orders", "aov", "profit", "roi")
 
 
-def parse_targets(text: str) -> dict[str, float]:
-    """Parse "roas=3,aov=1500" into {"roas": 3.0, "aov": 1500.0}; unknown keys are an error.
+def parse_pairs(text: str, allowed: tuple[str, ...], variable: str, what: str) -> dict[str, float]:
+    """"a=1, b=2" → {"a": 1.0, "b": 2.0} for keys in `allowed`; errors name the variable.
 
-    >>> parse_targets("roas=2.5, orders=1000")
+    >>> parse_pairs("roas=2.5, orders=1000", TARGET_KEYS, "TARGETS", "KPI")
     {'roas': 2.5, 'orders': 1000.0}
     """
-    targets: dict[str, float] = {}
+    pairs: dict[str, float] = {}
     for part in filter(None, (p.strip() for p in text.split(","))):
         key, _, value = part.partition("=")
         key = key.strip().lower()
-        if key not in TARGET_KEYS:
-            raise ValueError(f"TARGETS: unknown KPI {key!r}; use one of {', '.join(TARGET_KEYS)}")
+        if key not in allowed:
+            raise ValueError(f"{variable}: unknown {what} {key!r}; use one of {', '.join(allowed)}")
         try:
-            targets[key] = float(value)
+            pairs[key] = float(value)
         except ValueError:
-            raise ValueError(f"TARGETS: {part!r} is not KPI=number") from None
-    return targets
+            raise ValueError(f"{variable}: {part!r} is not {what}=number") from None
+    return pairs
+
+
+def parse_targets(text: str) -> dict[str, float]:
+    """Parse "roas=3,aov=1500" into {"roas": 3.0, "aov": 1500.0}; unknown keys are an error."""
+    return parse_pairs(text, TARGET_KEYS, "TARGETS", "KPI")
 
 
 def parse_margin_bands(text: str) -> tuple[float, float]:
@@ -52,17 +57,8 @@ def parse_seasonality(text: str) -> dict[str, float]:
     >>> parse_seasonality("q1=0.3")
     {'q1': 0.3, 'q2': 0.0, 'q3': 0.0, 'q4': 0.0}
     """
-    uplifts = {"q1": 0.0, "q2": 0.0, "q3": 0.0, "q4": 0.0}
-    for part in filter(None, (p.strip() for p in text.split(","))):
-        key, _, value = part.partition("=")
-        key = key.strip().lower()
-        if key not in uplifts:
-            raise ValueError(f"SEASONALITY: unknown quarter {key!r}; use q1..q4")
-        try:
-            uplifts[key] = float(value)
-        except ValueError:
-            raise ValueError(f"SEASONALITY: {part!r} is not quarter=uplift") from None
-    return uplifts
+    quarters = ("q1", "q2", "q3", "q4")
+    return {**dict.fromkeys(quarters, 0.0), **parse_pairs(text, quarters, "SEASONALITY", "quarter")}
 
 
 def default_database_url(data_dir: Path) -> str:
