@@ -67,7 +67,8 @@ def data_grid(grid_id: str, column_defs: list[dict], page_size: int = 10, auto_h
         id=grid_id,
         columnDefs=column_defs,
         rowData=row_data or [],
-        defaultColDef={"sortable": True, "resizable": True, "filter": True, "minWidth": 90,
+        # Wide enough that headers wrap between words, not inside them ("Reven ue").
+        defaultColDef={"sortable": True, "resizable": True, "filter": True, "minWidth": 115,
                        "wrapHeaderText": True, "autoHeaderHeight": True},
         columnSize="responsiveSizeToFit",
         dashGridOptions={"pagination": True, "paginationPageSize": page_size,

@@ -16,7 +16,7 @@ MODE_OPTIONS = [{"label": "Append new rows", "value": "append"},
 
 PROBLEM_COLUMNS = [
     {"field": "file", "headerName": "File", "minWidth": 140},
-    {"field": "row", "headerName": "Row", "maxWidth": 90, "type": "rightAligned"},
+    {"field": "row", "headerName": "Row", "minWidth": 70, "maxWidth": 90, "type": "rightAligned"},
     {"field": "column", "headerName": "Column", "minWidth": 120},
     {"field": "value", "headerName": "Value", "minWidth": 120},
     {"field": "reason", "headerName": "Problem", "minWidth": 280, "wrapText": True, "autoHeight": True},

@@ -13,7 +13,7 @@ SHARE = "params.value == null ? '—' : d3.format('.1%')(params.value)"
 SCORE = "params.value == null ? '—' : d3.format('.3f')(params.value)"
 
 PRODUCT_COLUMNS = [
-    {"field": "rank", "headerName": "#", "maxWidth": 70, "type": "rightAligned"},
+    {"field": "rank", "headerName": "#", "minWidth": 60, "maxWidth": 70, "type": "rightAligned"},
     {"field": "product", "headerName": "Product", "pinned": "left", "minWidth": 170},
     {"field": "brand", "headerName": "Brand"},
     {"field": "category", "headerName": "Category"},
