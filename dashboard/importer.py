@@ -1230,13 +1230,18 @@ def _derive_tier(table: _Table, log: _Log, thresholds) -> None:
     if not empty.any():
         return
     derived = np.asarray(tier_from_followers(np.nan_to_num(followers), thresholds), dtype=object)
-    tier = np.array(frame["tier"].astype(object).to_numpy(), dtype=object)
-    tier[empty] = derived[empty]
-    frame["tier"] = pd.Series(tier).astype("str")
-    log.change(table.file, table.raw.rows[empty], "tier", np.full(int(empty.sum()), None, dtype=object),
-               derived[empty], "derived from follower_count")
-    if "tier" not in table.present:
-        table.present.append("tier")
+    _fill_derived(table, "tier", empty, derived, "derived from follower_count", log)
+
+
+def _fill_derived(table: _Table, column: str, fill: np.ndarray, values: np.ndarray, reason: str, log: _Log) -> None:
+    """Put derived values into the empty cells `fill` marks, list each change, mark the column present."""
+    filled = np.array(table.frame[column].astype(object).to_numpy(), dtype=object)
+    filled[fill] = values[fill]
+    table.frame[column] = pd.Series(filled).astype("str")
+    log.change(table.file, table.raw.rows[fill], column, np.full(int(fill.sum()), None, dtype=object),
+               values[fill], reason)
+    if column not in table.present:
+        table.present.append(column)
 
 
 def _derive_platforms(tables: dict[str, _Table], log: _Log) -> None:
@@ -1258,13 +1263,7 @@ def _derive_platforms(tables: dict[str, _Table], log: _Log) -> None:
         found = frame[key].astype(object).map(lookup).to_numpy(dtype=object)
         fill = empty & pd.notna(found)
         if fill.any():
-            platform = np.array(frame["platform"].astype(object).to_numpy(), dtype=object)
-            platform[fill] = found[fill]
-            frame["platform"] = pd.Series(platform).astype("str")
-            log.change(table.file, table.raw.rows[fill], "platform", np.full(int(fill.sum()), None, dtype=object),
-                       found[fill], "derived from the source of its tracking rows")
-            if "platform" not in table.present:
-                table.present.append("platform")
+            _fill_derived(table, "platform", fill, found, "derived from the source of its tracking rows", log)
 
 
 def _row_text(frame: pd.DataFrame, columns: list[str]) -> pd.Series:
