@@ -4,25 +4,18 @@ import csv
 import io
 from pathlib import Path
 
-import pytest
 from selenium.webdriver.support.ui import WebDriverWait
 
 from dashboard.app import create_app
-from tests.browser.test_overview_browser import text_of, wait_for_kpis, wait_until
+from tests.browser.helpers import open_section, start_desktop, text_of, wait_for_kpis, wait_until
 
 MESSY = Path(__file__).resolve().parent.parent / "data" / "messy"
 
 
-@pytest.fixture
-def app(private_config):
-    return create_app(private_config)
-
-
 def start_with_downloads(dash_duo, app, folder: Path) -> None:
     """Start the app in a desktop-sized window that saves downloads into `folder`."""
-    dash_duo.driver.set_window_size(1400, 1000)
     dash_duo.driver.execute_cdp_cmd("Page.setDownloadBehavior", {"behavior": "allow", "downloadPath": str(folder)})
-    dash_duo.start_server(app)
+    start_desktop(dash_duo, app)
     wait_for_kpis(dash_duo)
 
 
@@ -35,11 +28,10 @@ def click_and_download(dash_duo, selector: str, folder: Path, suffix: str) -> Pa
     return next(p for p in folder.iterdir() if p.suffix == suffix)
 
 
-def test_upload_report_commit_and_overview_changes(dash_duo, app):
-    dash_duo.driver.set_window_size(1400, 1000)
-    dash_duo.start_server(app)
+def test_upload_report_commit_and_overview_changes(dash_duo, private_app):
+    start_desktop(dash_duo, private_app)
     before = wait_for_kpis(dash_duo)
-    dash_duo.driver.execute_script("arguments[0].click();", dash_duo.find_element("#nav-data"))
+    open_section(dash_duo, "#nav-data")
     upload = dash_duo.wait_for_element("#data-upload input[type=file]", timeout=20)
     upload.send_keys("\n".join(str(p) for p in sorted(MESSY.glob("*.csv"))))
     wait_until(dash_duo, lambda: "rows to add" in (text_of(dash_duo, "#data-report") or ""), timeout=30,
@@ -58,8 +50,8 @@ def test_upload_report_commit_and_overview_changes(dash_duo, app):
     assert dash_duo.get_logs() == []
 
 
-def test_grid_export_downloads_in_the_browser(dash_duo, app, tmp_path):
-    start_with_downloads(dash_duo, app, tmp_path)
+def test_grid_export_downloads_in_the_browser(dash_duo, private_app, tmp_path):
+    start_with_downloads(dash_duo, private_app, tmp_path)
     path = click_and_download(dash_duo, '[id*="overview-top-influencers"][id*="csv"]', tmp_path, ".csv")
     rows = list(csv.DictReader(io.StringIO(path.read_text(encoding="utf-8-sig"))))
     assert "overview-influencers" in path.name and len(rows) == 75
@@ -67,8 +59,8 @@ def test_grid_export_downloads_in_the_browser(dash_duo, app, tmp_path):
     assert dash_duo.get_logs() == []
 
 
-def test_chart_downloads_as_standalone_html(dash_duo, app, tmp_path):
-    start_with_downloads(dash_duo, app, tmp_path)
+def test_chart_downloads_as_standalone_html(dash_duo, private_app, tmp_path):
+    start_with_downloads(dash_duo, private_app, tmp_path)
     wait_until(dash_duo, lambda: dash_duo.find_elements("#overview-by-brand .js-plotly-plot .bars"),
                message="the brand chart did not draw")
     path = click_and_download(dash_duo, '[id*="overview-by-brand"][id*="html"]', tmp_path, ".html")
@@ -82,10 +74,9 @@ def test_too_large_upload_is_refused_with_a_clear_message(dash_duo, private_conf
     from dataclasses import replace
 
     app = create_app(replace(private_config, max_upload_bytes=1024))
-    dash_duo.driver.set_window_size(1400, 1000)
-    dash_duo.start_server(app)
+    start_desktop(dash_duo, app)
     wait_for_kpis(dash_duo)
-    dash_duo.driver.execute_script("arguments[0].click();", dash_duo.find_element("#nav-data"))
+    open_section(dash_duo, "#nav-data")
     big = tmp_path / "posts.csv"
     big.write_text("influencer_id,platform,date\n" + "INF00001,Instagram,2026-05-01\n" * 200)
     dash_duo.wait_for_element("#data-upload input[type=file]", timeout=20).send_keys(str(big))

@@ -1,27 +1,18 @@
 """The Incremental ROAS Center in headless Chromium: renders, follows a filter, the planner answers."""
-import pytest
 from selenium.webdriver.common.keys import Keys
 
-from dashboard.app import create_app
-from tests.browser.test_overview_browser import text_of, wait_until
-
-
-@pytest.fixture
-def app(config):
-    return create_app(config)
+from tests.browser.helpers import choose, start_desktop, text_of, wait_until
 
 
 def test_section_renders_follows_filters_and_plans(dash_duo, app):
-    dash_duo.driver.set_window_size(1400, 1000)
-    dash_duo.start_server(app)
+    start_desktop(dash_duo, app)
     dash_duo.wait_for_element("#nav-incrementality", timeout=20).click()
     wait_until(dash_duo, lambda: "CI" in (text_of(dash_duo, "#inc-abs-ci") or ""), message="lift card empty")
     assert "95% CI" in text_of(dash_duo, "#inc-abs-ci")
     assert "p = " in text_of(dash_duo, "#inc-reading")
     everything = text_of(dash_duo, "#inc-subtitle")
 
-    dash_duo.select_dcc_dropdown("#filter-tier", value="Micro")
-    dash_duo.find_element("body").send_keys(Keys.ESCAPE)
+    choose(dash_duo, "#filter-tier", "Micro")
     wait_until(dash_duo, lambda: text_of(dash_duo, "#inc-subtitle") not in (None, everything),
                message="the section did not follow the tier filter")
     assert "/incrementality?tier=Micro" in dash_duo.driver.current_url

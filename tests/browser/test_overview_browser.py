@@ -1,41 +1,12 @@
 """A person's path through the Campaign Overview in headless Chromium (dash_duo)."""
-import pytest
-from selenium.common.exceptions import StaleElementReferenceException
-from selenium.webdriver.common.keys import Keys
-from selenium.webdriver.support.ui import WebDriverWait
-
-from dashboard.app import create_app
-
-
-@pytest.fixture
-def app(config):
-    return create_app(config)
-
-
-def text_of(dash_duo, selector):
-    try:
-        return dash_duo.find_element(selector).text
-    except StaleElementReferenceException:  # re-rendered between find and read: read again next poll
-        return None
-
-
-def wait_until(dash_duo, predicate, timeout=20, message=""):
-    return WebDriverWait(dash_duo.driver, timeout).until(lambda _: predicate(), message)
-
-
-def wait_for_kpis(dash_duo):
-    dash_duo.wait_for_element("#kpi-revenue", timeout=20)
-    wait_until(dash_duo, lambda: (text_of(dash_duo, "#kpi-revenue") or "").startswith("₹"),
-               message="KPIs never filled")
-    return text_of(dash_duo, "#kpi-revenue")
+from tests.browser.helpers import choose, text_of, wait_for_kpis, wait_until
 
 
 def test_filter_changes_kpis_url_and_reload_restores_view(dash_duo, app):
     dash_duo.start_server(app)
     everything = wait_for_kpis(dash_duo)
 
-    dash_duo.select_dcc_dropdown("#filter-brand", value="Gritzo")
-    dash_duo.find_element("body").send_keys(Keys.ESCAPE)
+    choose(dash_duo, "#filter-brand", "Gritzo")
     wait_until(dash_duo, lambda: text_of(dash_duo, "#kpi-revenue") != everything, message="KPIs did not change")
     gritzo = text_of(dash_duo, "#kpi-revenue")
     wait_until(dash_duo, lambda: "brand=Gritzo" in dash_duo.driver.current_url, message="URL lacks the filter")

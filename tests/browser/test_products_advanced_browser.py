@@ -1,18 +1,5 @@
 """Product Hub and Advanced Analytics in headless Chromium, each following a filter change."""
-import pytest
-from selenium.webdriver.common.keys import Keys
-
-from dashboard.app import create_app
-from tests.browser.test_overview_browser import text_of, wait_until
-
-
-@pytest.fixture
-def app(config):
-    return create_app(config)
-
-
-def open_section(dash_duo, nav_id):
-    dash_duo.driver.execute_script("arguments[0].click();", dash_duo.wait_for_element(nav_id, timeout=20))
+from tests.browser.helpers import choose, open_section, start_desktop, text_of, wait_until
 
 
 def grid_row_count(dash_duo, grid_id):
@@ -20,14 +7,12 @@ def grid_row_count(dash_duo, grid_id):
 
 
 def test_products_follow_a_brand_filter(dash_duo, app):
-    dash_duo.driver.set_window_size(1400, 1000)
-    dash_duo.start_server(app)
+    start_desktop(dash_duo, app)
     open_section(dash_duo, "#nav-products")
     wait_until(dash_duo, lambda: "12 products" in (text_of(dash_duo, "#products-subtitle") or ""),
                message="product ranking did not render")
     assert "0.4 × revenue rank" in dash_duo.find_element("#section-products").text
-    dash_duo.select_dcc_dropdown("#filter-brand", value="Gritzo")
-    dash_duo.find_element("body").send_keys(Keys.ESCAPE)
+    choose(dash_duo, "#filter-brand", "Gritzo")
     wait_until(dash_duo, lambda: "3 products" in (text_of(dash_duo, "#products-subtitle") or ""),
                message="the ranking did not follow the brand filter")
     wait_until(dash_duo, lambda: grid_row_count(dash_duo, "products-best") > 0, message="no best sellers")
@@ -35,16 +20,14 @@ def test_products_follow_a_brand_filter(dash_duo, app):
 
 
 def test_advanced_follows_a_tier_filter_and_forecasts(dash_duo, app):
-    dash_duo.driver.set_window_size(1400, 1000)
-    dash_duo.start_server(app)
+    start_desktop(dash_duo, app)
     open_section(dash_duo, "#nav-advanced")
     wait_until(dash_duo, lambda: "Micro's ROAS" in (text_of(dash_duo, "#advanced-tier-text") or ""),
                message="tier comparison did not render")
     wait_until(dash_duo, lambda: "MAPE" in (text_of(dash_duo, "#advanced-forecast-text") or ""),
                message="no forecast backtest shown")
     wait_until(dash_duo, lambda: grid_row_count(dash_duo, "advanced-platforms") == 4)
-    dash_duo.select_dcc_dropdown("#filter-platform", value="YouTube")
-    dash_duo.find_element("body").send_keys(Keys.ESCAPE)
+    choose(dash_duo, "#filter-platform", "YouTube")
     wait_until(dash_duo, lambda: grid_row_count(dash_duo, "advanced-platforms") == 1,
                message="platform table did not follow the filter")
     assert dash_duo.get_logs() == []
